@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            build libscstctl, scstctl and the modules for every kernel
+#                 whose headers are installed (or KDIR=/path/to/build)
+# make check      install what is missing, build, run unit and VM tests
+# make demo       install what is missing, build, show the product in a VM
+# make install    install library, CLI, headers, man pages (DESTDIR, PREFIX)
+# make clean
+
+VERSION := $(shell cat VERSION)
+PREFIX ?= /usr/local
+DESTDIR ?=
+# Warnings are errors unless WERROR=0.
+WERROR ?= 1
+
+export VERSION PREFIX DESTDIR WERROR
+
+BUILD := $(CURDIR)/build
+
+ifdef KDIR
+KVERS := $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+KDIR_OF = $(KDIR)
+else
+KVERS := $(sort $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build))))
+KDIR_OF = /lib/modules/$(1)/build
+endif
+
+USER_DIRS := libscstctl scstctl
+
+.PHONY: print-kvers all user modules selftest-modules check unit vm demo install clean deps $(USER_DIRS)
+
+all: user modules
+
+user: $(USER_DIRS)
+
+$(USER_DIRS):
+	@if [ -f $@/Makefile ]; then $(MAKE) -C $@; fi
+
+scstctl: libscstctl
+
+# Each kernel gets its own copy of kmod/ under build/<kver>/, so objects and
+# feature probes of one kernel never mix with another's.
+modules:
+	@if [ -z "$(KVERS)" ]; then echo "no kernel headers found: run tools/deps or give KDIR=" >&2; exit 1; fi
+	@set -e; for v in $(KVERS); do \
+		kdir="$(if $(KDIR),$(KDIR),/lib/modules/$$v/build)"; \
+		out=$(BUILD)/$$v; \
+		echo "  MODULES $$v"; \
+		mkdir -p $$out; \
+		cp VERSION $$out/VERSION; \
+		rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' \
+			--exclude='.*.cmd' --exclude='Module.symvers' --exclude=modules.order \
+			--exclude='conftest.h' \
+			kmod/ $$out/kmod/ ; \
+		sh $$out/kmod/conftest.sh $$kdir $$out/kmod; \
+		$(MAKE) -C $$kdir M=$$out/kmod $(if $(PARTS),PARTS="$(PARTS)") \
+			$(if $(filter 1,$(WERROR)),CONFIG_SCST_WERROR=y) modules; \
+	done
+
+# Test-only modules (never installed): tests/vm/selftest.
+selftest-modules:
+	@set -e; for v in $(KVERS); do \
+		out=$(BUILD)/$$v/selftest; mkdir -p $$out; \
+		cp tests/vm/selftest/Kbuild tests/vm/selftest/*.c $$out/; \
+		$(MAKE) -s -C $(if $(KDIR),$(KDIR),/lib/modules/$$v/build) M=$$out modules; \
+	done
+
+deps:
+	@tools/deps
+
+check: deps
+	@tests/check
+
+unit: user
+	@$(MAKE) -C tests/unit run
+
+vm: all selftest-modules
+	@tests/vm/suite $(KVERS)
+
+demo: deps all
+	@tests/vm/run --kernel $(lastword $(KVERS)) -- tools/demo
+
+install: user
+	@for d in $(USER_DIRS); do [ -f $$d/Makefile ] && $(MAKE) -C $$d install; done; true
+	install -D -m 0644 kmod/include/uapi/linux/scst.h $(DESTDIR)$(PREFIX)/include/linux/scst.h
+
+clean:
+	rm -rf $(BUILD)
+	@for d in $(USER_DIRS) tests/unit; do [ -f $$d/Makefile ] && $(MAKE) -C $$d clean; done; true
+
+print-kvers:
+	@echo $(KVERS)
