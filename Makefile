@@ -4,6 +4,7 @@
 #                 whose headers are installed (or KDIR=/path/to/build)
 # make check      install what is missing, build, run unit and VM tests
 # make demo       install what is missing, build, show the product in a VM
+# make bench      data-path benchmark against LIO, scsi_debug, null_blk
 # make install    install library, CLI, headers, man pages (DESTDIR, PREFIX)
 # make clean
 
@@ -27,7 +28,7 @@ endif
 
 USER_DIRS := libscstctl scstctl
 
-.PHONY: print-kvers all user modules selftest-modules check unit vm demo install clean deps $(USER_DIRS)
+.PHONY: bench print-kvers all user modules selftest-modules check unit vm demo install clean deps $(USER_DIRS)
 
 all: user modules
 
@@ -76,6 +77,11 @@ unit: user
 
 vm: all selftest-modules
 	@tests/vm/suite $(KVERS)
+
+# Data-path benchmark against LIO, scsi_debug and null_blk (tests/bench/).
+bench: all
+	@tools/deps bench
+	@tests/bench/run $(KVERS)
 
 demo: deps all
 	@tests/vm/run --kernel $(lastword $(KVERS)) -- tools/demo
