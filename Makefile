@@ -96,3 +96,40 @@ clean:
 
 print-kvers:
 	@echo $(KVERS)
+
+# Packaging: `make deb` and `make rpm` build from a copy of the tree (what
+# git would track, plus files not yet added) and leave the packages in
+# build/packages/; `make dkms-install [KVER=release...]` registers the
+# modules with DKMS and installs them for those kernels (default: every
+# kernel with headers).
+PKGDIR := $(BUILD)/packages
+PKG_RSYNC = rsync -a --delete --delete-excluded --exclude=/.git --exclude=/build \
+	--filter=':- .gitignore' ./ $(1)/
+
+.PHONY: deb rpm dkms-install
+
+deb:
+	@tools/dkms-build check
+	@mkdir -p $(PKGDIR)/deb/scst-$(VERSION)
+	$(call PKG_RSYNC,$(PKGDIR)/deb/scst-$(VERSION))
+	rm -f $(PKGDIR)/deb/*.deb $(PKGDIR)/deb/*.changes $(PKGDIR)/deb/*.buildinfo $(PKGDIR)/*.deb
+	cd $(PKGDIR)/deb/scst-$(VERSION) && dpkg-buildpackage -us -uc -b
+	cp $(PKGDIR)/deb/*.deb $(PKGDIR)/
+	@ls -1 $(PKGDIR)/*.deb
+
+# Debian's rpm runs brp-compress, a bash script, with /bin/sh: name bash.
+rpm:
+	@tools/dkms-build check
+	@rm -rf $(PKGDIR)/rpm && mkdir -p $(PKGDIR)/rpm/SOURCES $(PKGDIR)/rpm/scst-$(VERSION)
+	$(call PKG_RSYNC,$(PKGDIR)/rpm/scst-$(VERSION))
+	$(MAKE) -s -C $(PKGDIR)/rpm/scst-$(VERSION) clean >/dev/null
+	tar -C $(PKGDIR)/rpm -czf $(PKGDIR)/rpm/SOURCES/scst-$(VERSION).tar.gz scst-$(VERSION)
+	rm -f $(PKGDIR)/*.rpm
+	rpmbuild -bb --nodeps --define '_topdir $(PKGDIR)/rpm' \
+		--define '__brp_compress bash %{_rpmconfigdir}/brp-compress %{?_prefix}' \
+		--define 'scst_version $(VERSION)' rpm/scst.spec
+	mv $(PKGDIR)/rpm/RPMS/*/*.rpm $(PKGDIR)/
+	@ls -1 $(PKGDIR)/*.rpm
+
+dkms-install:
+	tools/dkms-build install $(or $(KVER),$(KVERS))

@@ -90,6 +90,9 @@ enum scst_data_dir {
  * @tgt_dev: the per-session LUN state; set by the core at submit
  * @dev: the device (tgt_dev's device), for the handler; NULL when the core
  *	answers the command itself
+ * @lun_read_only: set by the core at submit when the LUN is mapped
+ *	read-only, so that the handler reports write protection (MODE SENSE
+ *	WP and SWP) and refuses writes; cleared by scst_cmd_init()
  * @hpriv: for the handler
  * @dpriv: for the target driver
  */
@@ -108,6 +111,7 @@ struct scst_cmd {
 	u8			status;
 	bool			resid_over;
 	u8			sense_len;
+	bool			lun_read_only;
 	u8			sense[SCST_SENSE_BUFFERSIZE];
 	u32			resid;
 	u32			data_len;
@@ -195,7 +199,8 @@ void scst_dev_params_free(struct scst_dev_params *p);
  *	end, now or later and from any context, in scst_cmd_done(). When
  *	cmd->atomic is set it must not sleep.
  * @abort: optional: try to hurry an aborted command (it must still end in
- *	scst_cmd_done()).
+ *	scst_cmd_done()). Called with a spinlock held, interrupts off, while
+ *	the command is still in flight: must not sleep.
  */
 struct scst_handler_ops {
 	const char	*name;
@@ -251,7 +256,33 @@ struct scst_dev {
  * @luns_changed: the LUNs visible to @sess changed (added or removed). The
  *	driver may rescan (scst_local) or send an asynchronous event (iSCSI).
  *	Process context. Optional.
- * @session_info: optional: the SCSI host number for listings (scst_local).
+ * @session_host_no: optional: the SCSI host number for listings
+ *	(scst_local), or a negative number if there is none.
+ * @target_stop: optional: @tgt is being deleted. Called without the core's
+ *	mutex, once scst_session_register() for @tgt fails with -ENODEV and
+ *	before the core closes the existing sessions. The driver stops its
+ *	logins to @tgt and returns when none of its threads is inside
+ *	scst_session_register() for @tgt any more. Drivers whose sessions come
+ *	from the network need it: target_del() runs under the core's mutex,
+ *	so it cannot wait for a login blocked on that mutex, and @tgt is freed
+ *	right after target_del() returns.
+ *
+ * Driver-specific parameters ("key=value" strings, see the uapi header):
+ * @driver_params: NULL-terminated list of the keys driver_set_param()
+ *	accepts, or NULL
+ * @target_params: NULL-terminated list of the keys target_set_param()
+ *	accepts (SCST_A_RUNTIME_ATTR of the driver's listing), or NULL
+ * @driver_set_param: apply one SCST_A_DRIVER_PARAM; 0 or -errno with
+ *	@extack set
+ * @target_set_param: apply one SCST_A_TARGET_PARAM to @tgt
+ * @driver_fill_params: add the driver's SCST_A_DRIVER_PARAM attributes to a
+ *	listing; 0 or -EMSGSIZE
+ * @target_fill_params: add @tgt's SCST_A_TARGET_PARAM attributes (never a
+ *	secret); 0 or -EMSGSIZE
+ * @session_fill_params: add @sess's SCST_A_SESSION_PARAM attributes; 0 or
+ *	-EMSGSIZE
+ * These are called with the core's mutex held (a session listed is not yet
+ * unregistered) and must not call back into the core. All are optional.
  */
 struct scst_driver_ops {
 	const char	*name;
@@ -268,6 +299,18 @@ struct scst_driver_ops {
 	void	(*cmd_done)(struct scst_cmd *cmd);
 	void	(*luns_changed)(struct scst_session *sess);
 	int	(*session_host_no)(struct scst_session *sess);
+	void	(*target_stop)(struct scst_tgt *tgt);
+
+	const char * const	*driver_params;
+	const char * const	*target_params;
+	int	(*driver_set_param)(const char *param,
+				    struct netlink_ext_ack *extack);
+	int	(*target_set_param)(struct scst_tgt *tgt, const char *param,
+				    struct netlink_ext_ack *extack);
+	int	(*driver_fill_params)(struct sk_buff *skb);
+	int	(*target_fill_params)(struct scst_tgt *tgt, struct sk_buff *skb);
+	int	(*session_fill_params)(struct scst_session *sess,
+				       struct sk_buff *skb);
 };
 
 /**
@@ -324,9 +367,16 @@ void scst_driver_unregister(const struct scst_driver_ops *ops);
 
 /*
  * Sessions. scst_session_register() chooses the session's group from the
- * initiator name and may sleep. scst_session_unregister() aborts what is
- * still in flight (I_T nexus loss), waits for it, and frees the session; the
- * driver must not submit on it any more.
+ * initiator name and may sleep; it returns the session or an ERR_PTR()
+ * (never NULL); @name may be NULL (the core derives a unique one from the
+ * initiator name). scst_session_unregister() aborts what is still in flight
+ * (I_T nexus loss), waits for it, and frees the session; the driver must
+ * not submit on it any more. The core calls session_add(), session_close()
+ * and luns_changed() without holding its configuration mutex, so they may
+ * call scst_session_register()/scst_session_unregister() directly (but
+ * luns_changed() must not unregister the session it was called for).
+ * target_add(), target_del() and target_enable() are called with that mutex
+ * held and must not call back into the core.
  */
 struct scst_session *scst_session_register(struct scst_tgt *tgt,
 					   const char *initiator,

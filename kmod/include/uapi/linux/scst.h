@@ -73,6 +73,24 @@
  *                                  SCST_A_CLEANUP_STATE, SCST_A_CMDS_INFLIGHT,
  *                                  SCST_A_CLEANUP_AGE_MS
  * SCST_CMD_CLEANUP_RELEASE (do) <- SCST_A_CLEANUP_ID or SCST_A_CLEANUP_ALL
+ * SCST_CMD_DRIVER_SET (do)      <- SCST_A_DRIVER, SCST_A_DRIVER_PARAM*
+ *
+ * Driver-specific parameters
+ * --------------------------
+ * What only one transport knows (iSCSI portals, CHAP accounts, negotiation
+ * limits) travels as "key=value" strings, one attribute per parameter, so
+ * that the family needs no attribute per transport feature:
+ *
+ *   SCST_A_DRIVER_PARAM   DRIVER_SET sets them, DRIVER_GET lists them
+ *   SCST_A_TARGET_PARAM   TARGET_SET sets them (with or without
+ *                         SCST_A_TARGET_ENABLED), TARGET_GET lists them
+ *   SCST_A_SESSION_PARAM  SESSION_GET lists them (negotiated values)
+ *
+ * The key is everything before the first '='. The driver validates keys and
+ * values, and applies the parameters of one request in order, stopping at
+ * the first one it refuses (whose attribute the extack names). DRIVER_GET's
+ * SCST_A_CREATE_ATTR / SCST_A_RUNTIME_ATTR name the keys a driver accepts.
+ * Secrets are never listed.
  *
  * Dumps are consistency-checked: when the configuration changes between two
  * parts of a dump, the part carries NLM_F_DUMP_INTR and the caller retries.
@@ -139,6 +157,7 @@ enum scst_nl_cmd {
 	SCST_CMD_CLEANUP_GET,
 	SCST_CMD_CLEANUP_RELEASE,
 	SCST_CMD_CLEANUP_NTF,
+	SCST_CMD_DRIVER_SET,
 
 	__SCST_CMD_MAX,
 	SCST_CMD_MAX = __SCST_CMD_MAX - 1
@@ -210,6 +229,11 @@ enum scst_nl_attr {
 	SCST_A_CLEANUP_AGE_MS,		/* u64 */
 	SCST_A_CLEANUP_DRAINED,		/* u32: commands that drained */
 	SCST_A_CLEANUP_DRAIN_MS,	/* u64: how long the drain took */
+
+	/* driver-specific parameters, "key=value" strings (see above) */
+	SCST_A_DRIVER_PARAM,		/* string, multi: driver-wide */
+	SCST_A_TARGET_PARAM,		/* string, multi: per target */
+	SCST_A_SESSION_PARAM,		/* string, multi, read-only: per session */
 
 	__SCST_A_MAX,
 	SCST_A_MAX = __SCST_A_MAX - 1

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* scstctl session */
+#include <string.h>
+
+#include "scstctl.h"
+
+int cmd_session_add(struct cli *cli, int argc, char **argv)
+{
+	const char *name = NULL;
+	int ret;
+
+	if (argc != 2 && argc != 4)
+		return cli_usage(cli, "a target and an initiator name are needed");
+	if (argc == 4) {
+		if (strcmp(argv[2], "name"))
+			return cli_usage(cli, "unexpected argument '%s'", argv[2]);
+		name = argv[3];
+	}
+	if (!cli_ctx(cli))
+		return EXIT_ERR;
+	ret = scst_session_add(cli->ctx, argv[0], argv[1], name);
+	return ret ? cli_fail(cli, ret) : EXIT_OK;
+}
+
+int cmd_session_del(struct cli *cli, int argc, char **argv)
+{
+	int ret;
+
+	if (argc != 2)
+		return cli_usage(cli, "a target and a session name are needed");
+	if (!cli_ctx(cli))
+		return EXIT_ERR;
+	ret = scst_session_del(cli->ctx, argv[0], argv[1]);
+	return ret ? cli_fail(cli, ret) : EXIT_OK;
+}
+
+int cmd_session_show(struct cli *cli, int argc, char **argv)
+{
+	struct scst_session **ss;
+	int i, n;
+
+	if (argc > 1)
+		return cli_usage(cli, "unexpected argument '%s'", argv[1]);
+	if (!cli_ctx(cli))
+		return EXIT_ERR;
+	n = scst_session_list(cli->ctx, argc ? argv[0] : NULL, &ss);
+	if (n < 0)
+		return cli_fail(cli, n);
+	print_open_array(NULL);
+	for (i = 0; i < n; i++) {
+		print_open_object(NULL);
+		print_string(PRINT_ANY, "target", "%s", ss[i]->target);
+		print_string(PRINT_ANY, "name", " session %s", ss[i]->name);
+		if (ss[i]->initiator)
+			print_string(PRINT_ANY, "initiator", " initiator %s",
+				     ss[i]->initiator);
+		if (ss[i]->group)
+			print_string(PRINT_ANY, "group", " group %s",
+				     ss[i]->group);
+		print_uint(PRINT_ANY, "cmds_inflight", " inflight %u",
+			   ss[i]->cmds_inflight);
+		if (ss[i]->scsi_host >= 0)
+			print_int(PRINT_ANY, "scsi_host", " host %lld",
+				  (long long)ss[i]->scsi_host);
+		print_close_object();
+		print_nl();
+	}
+	print_close_array();
+	scst_session_list_free(ss);
+	return EXIT_OK;
+}
