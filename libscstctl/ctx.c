@@ -554,8 +554,10 @@ SCST_EXPORT int scst_ctx_new(struct scst_ctx **ctxp)
 
 	ctx->family = genl_ctrl_resolve(ctx->sk, SCST_FAMILY_NAME);
 	if (ctx->family < 0) {
-		err = ctx->family == -NLE_OBJ_NOTFOUND ? -EPROTONOSUPPORT :
-			scst_nl_errno(ctx->family);
+		err = scst_nl_errno(ctx->family);
+		/* No such family: the module is not loaded (and could not be). */
+		if (err == -ENOENT)
+			err = -EPROTONOSUPPORT;
 		goto err_free;
 	}
 

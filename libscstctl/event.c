@@ -189,8 +189,9 @@ SCST_EXPORT int scst_event_open(struct scst_ctx *ctx,
 	grp = genl_ctrl_resolve_grp(evs->sk, SCST_FAMILY_NAME,
 				    SCST_MCGRP_EVENTS);
 	if (grp < 0) {
-		err = grp == -NLE_OBJ_NOTFOUND ? -EPROTONOSUPPORT :
-			scst_nl_errno(grp);
+		err = scst_nl_errno(grp);
+		if (err == -ENOENT)
+			err = -EPROTONOSUPPORT;
 		scst_set_errmsg(ctx, "cannot find the scst events group: %s",
 				scst_strerror(err));
 		goto err;
@@ -264,12 +265,10 @@ static int scst_event_fill(struct scst_events *evs)
 				 strerror(-err));
 	}
 	evs->parse_error = 0;
-	err = nl_recvmsgs(evs->sk, evs->cb);
-	if (err < 0 && err != -NLE_AGAIN) {
-		err = scst_nl_errno(err);
+	err = scst_nl_errno(nl_recvmsgs(evs->sk, evs->cb));
+	if (err < 0 && err != -EAGAIN)
 		return scst_fail(ctx, err, "cannot read events: %s",
 				 strerror(-err));
-	}
 	if (evs->parse_error)
 		return scst_fail(ctx, evs->parse_error,
 				 "cannot parse an event: %s",
