@@ -306,27 +306,24 @@ static bool scst_wildcard_match(const char *pat, const char *str)
 
 /*
  * A group matches an initiator when one of its plain patterns matches and
- * none of its negated ('!') patterns does. A group with only negated
- * patterns matches every initiator that none of them excludes; a group
- * without patterns matches nobody.
+ * none of its negated ('!') patterns does; negated patterns only carve
+ * exceptions out of the plain ones, so a group without a plain pattern
+ * matches nobody.
  */
 static bool scst_acg_matches(struct scst_acg *acg, const char *initiator)
 {
-	bool plain = false, matched = false;
+	bool matched = false;
 	struct scst_acn *acn;
 
 	list_for_each_entry(acn, &acg->acns, entry) {
 		if (acn->pattern[0] == '!') {
 			if (scst_wildcard_match(acn->pattern + 1, initiator))
 				return false;
-		} else {
-			plain = true;
-			if (!matched && scst_wildcard_match(acn->pattern,
-							    initiator))
-				matched = true;
+		} else if (!matched) {
+			matched = scst_wildcard_match(acn->pattern, initiator);
 		}
 	}
-	return plain ? matched : !list_empty(&acg->acns);
+	return matched;
 }
 
 struct scst_acg *scst_acg_for_initiator(struct scst_tgt_priv *tgt,

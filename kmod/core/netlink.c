@@ -1148,16 +1148,20 @@ static int scst_nl_target_dump(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /*
- * Dumps that can be limited to one target: validate the filter once, at
- * start, so that a missing target is an error rather than an empty list.
+ * Dumps that can be limited to one target (and group): check the filter in
+ * the first part, so that a missing target is an error rather than an
+ * empty list. (Not in .start: before 6.2 its extack message is lost.)
+ * cb->args[4] remembers that it was checked.
  */
-static int scst_dump_start_tgt_filter(struct netlink_callback *cb)
+static int scst_dump_check_filter(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = scst_dump_attrs(cb);
 	struct scst_tgt_priv *tgt;
-	int ret = 0;
 
-	memset(cb->args, 0, sizeof(cb->args));
+	lockdep_assert_held(&scst_mutex);
+	if (cb->args[4])
+		return 0;
+	cb->args[4] = 1;
 	if (!attrs[SCST_A_TARGET]) {
 		if (attrs[SCST_A_GROUP]) {
 			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[SCST_A_GROUP],
@@ -1166,19 +1170,17 @@ static int scst_dump_start_tgt_filter(struct netlink_callback *cb)
 		}
 		return 0;
 	}
-	mutex_lock(&scst_mutex);
 	tgt = scst_nl_tgt(cb->extack, attrs[SCST_A_TARGET]);
-	if (IS_ERR(tgt)) {
-		ret = PTR_ERR(tgt);
-	} else if (attrs[SCST_A_GROUP]) {
+	if (IS_ERR(tgt))
+		return PTR_ERR(tgt);
+	if (attrs[SCST_A_GROUP]) {
 		struct scst_acg *acg = scst_nl_acg(cb->extack, attrs, tgt,
 						   SCST_A_GROUP);
 
 		if (IS_ERR(acg))
-			ret = PTR_ERR(acg);
+			return PTR_ERR(acg);
 	}
-	mutex_unlock(&scst_mutex);
-	return ret;
+	return 0;
 }
 
 /*
@@ -1281,12 +1283,18 @@ out:
 
 static int scst_nl_group_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	int ret;
 	struct scst_tgt_priv *tgt = NULL;
 	struct scst_acg *acg;
 	long idx;
 	void *hdr;
 
 	scst_dump_begin(cb);
+	ret = scst_dump_check_filter(cb);
+	if (ret) {
+		mutex_unlock(&scst_mutex);
+		return ret;
+	}
 	while ((tgt = scst_dump_tgt(cb, tgt))) {
 		idx = 0;
 		list_for_each_entry(acg, &tgt->acgs, entry) {
@@ -1602,6 +1610,7 @@ static struct scst_acg *scst_tgt_acg_at(struct scst_tgt_priv *tgt, long idx)
  */
 static int scst_nl_lun_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	int ret;
 	struct nlattr **attrs = scst_dump_attrs(cb);
 	struct scst_tgt_priv *tgt = NULL;
 	struct scst_acg_dev *ad;
@@ -1610,6 +1619,11 @@ static int scst_nl_lun_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	void *hdr;
 
 	scst_dump_begin(cb);
+	ret = scst_dump_check_filter(cb);
+	if (ret) {
+		mutex_unlock(&scst_mutex);
+		return ret;
+	}
 	while ((tgt = scst_dump_tgt(cb, tgt))) {
 		for (;;) {
 			if (attrs[SCST_A_GROUP]) {
@@ -1731,12 +1745,18 @@ out:
 
 static int scst_nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	int ret;
 	struct scst_tgt_priv *tgt = NULL;
 	struct scst_sess_priv *sess;
 	long idx;
 	void *hdr;
 
 	scst_dump_begin(cb);
+	ret = scst_dump_check_filter(cb);
+	if (ret) {
+		mutex_unlock(&scst_mutex);
+		return ret;
+	}
 	while ((tgt = scst_dump_tgt(cb, tgt))) {
 		idx = 0;
 		list_for_each_entry(sess, &tgt->sessions, tgt_entry) {
@@ -1869,7 +1889,7 @@ static const struct genl_ops scst_genl_ops[] = {
 		   GENL_ADMIN_PERM),
 	SCST_OP_DO(SCST_CMD_GROUP_DEL, scst_nl_group_del, scst_group_policy,
 		   GENL_ADMIN_PERM),
-	SCST_OP_DUMP(SCST_CMD_GROUP_GET, scst_dump_start_tgt_filter,
+	SCST_OP_DUMP(SCST_CMD_GROUP_GET, scst_dump_start,
 		     scst_nl_group_dump, scst_target_policy),
 	SCST_OP_DO(SCST_CMD_INITIATOR_ADD, scst_nl_initiator_add,
 		   scst_initiator_policy, GENL_ADMIN_PERM),
@@ -1887,13 +1907,13 @@ static const struct genl_ops scst_genl_ops[] = {
 		   scst_lun_replace_policy, GENL_ADMIN_PERM),
 	SCST_OP_DO(SCST_CMD_LUN_CLEAR, scst_nl_lun_clear, scst_group_policy,
 		   GENL_ADMIN_PERM),
-	SCST_OP_DUMP(SCST_CMD_LUN_GET, scst_dump_start_tgt_filter,
+	SCST_OP_DUMP(SCST_CMD_LUN_GET, scst_dump_start,
 		     scst_nl_lun_dump, scst_group_policy),
 	SCST_OP_DO(SCST_CMD_SESSION_NEW, scst_nl_session_new,
 		   scst_session_new_policy, GENL_ADMIN_PERM),
 	SCST_OP_DO(SCST_CMD_SESSION_DEL, scst_nl_session_del,
 		   scst_session_del_policy, GENL_ADMIN_PERM),
-	SCST_OP_DUMP(SCST_CMD_SESSION_GET, scst_dump_start_tgt_filter,
+	SCST_OP_DUMP(SCST_CMD_SESSION_GET, scst_dump_start,
 		     scst_nl_session_dump, scst_target_policy),
 	SCST_OP_DUMP_NOATTR(SCST_CMD_CLEANUP_GET, scst_dump_start,
 			    scst_nl_cleanup_dump),

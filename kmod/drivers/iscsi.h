@@ -386,7 +386,8 @@ int iscst_addr_format(char *buf, size_t size, const struct sockaddr_storage *ss,
 extern atomic_t iscst_nr_conns;
 extern wait_queue_head_t iscst_sess_wait;
 int iscst_tsih_alloc(void);
-int iscst_conn_create(struct socket *sock);
+int iscst_conn_create(struct socket *sock,
+		      void (*data_ready)(struct sock *sk));
 void iscst_conn_close(struct iscst_conn *conn);
 void iscst_conn_put(struct iscst_conn *conn);
 void iscst_conns_close_all(void);

@@ -282,11 +282,13 @@ static int iscst_rx_thread(void *arg)
 /**
  * iscst_conn_create() - a new connection for an accepted socket
  * @sock: the socket; owned by the connection on success
+ * @data_ready: the listening socket's original sk_data_ready
  *
  * Return: 0 or -errno (the caller then releases @sock).
  */
-int iscst_conn_create(struct socket *sock)
+int iscst_conn_create(struct socket *sock, void (*data_ready)(struct sock *sk))
 {
+	struct sock *sk = sock->sk;
 	struct iscst_conn *conn;
 	int ret;
 
@@ -313,8 +315,16 @@ int iscst_conn_create(struct socket *sock)
 		ret = kernel_getpeername(sock, (struct sockaddr *)&conn->peer);
 	if (ret < 0)
 		goto err_free;
-	tcp_sock_set_nodelay(sock->sk);
-	sock_set_keepalive(sock->sk);
+	/*
+	 * An accepted socket inherits the listener's callbacks: give it back
+	 * the stock one, or readers would never be woken.
+	 */
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+	tcp_sock_set_nodelay(sk);
+	sock_set_keepalive(sk);
 
 	conn->rx_thread = kthread_create(iscst_rx_thread, conn, "iscsi_rx/%u",
 					 atomic_inc_return(&iscst_conn_ids));
@@ -329,6 +339,7 @@ int iscst_conn_create(struct socket *sock)
 	list_add_tail(&conn->entry, &iscst_conn_list);
 	mutex_unlock(&iscst_mutex);
 	wake_up_process(conn->rx_thread);
+	pr_debug("connection from %pISpc to %pISpc\n", &conn->peer, &conn->local);
 	return 0;
 
 err_free:

@@ -652,6 +652,8 @@ static int iscst_login_respond(struct iscst_login *l, u8 csg, bool transit,
 	rsp.max_cmdsn = cpu_to_be32(l->cmd_sn + depth - 1);
 	rsp.status_class = l->status >> 8;
 	rsp.status_detail = l->status & 0xff;
+	pr_debug("%pISpc: Login Response flags 0x%02x, status 0x%04x, %u bytes\n",
+		 &conn->peer, rsp.flags, l->status, l->status ? 0 : l->rsp_len);
 	return iscst_send_login_rsp(conn, &rsp, l->status ? NULL : l->rsp,
 				    l->status ? 0 : l->rsp_len);
 }
@@ -682,6 +684,8 @@ static int iscst_login_recv(struct iscst_login *l, struct iscsi_login_req *req)
 	if (ret)
 		return ret;
 	l->text_len += dlen;
+	pr_debug("%pISpc: Login Request flags 0x%02x, %u bytes\n", &conn->peer,
+		 req->flags, dlen);
 	return 0;
 }
 

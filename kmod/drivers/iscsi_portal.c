@@ -170,7 +170,7 @@ static void iscst_portal_accept_work(struct work_struct *work)
 				pr_warn_ratelimited("accept failed: %d\n", ret);
 			return;
 		}
-		ret = iscst_conn_create(sock);
+		ret = iscst_conn_create(sock, portal->data_ready);
 		if (ret) {
 			pr_warn_ratelimited("cannot set up a connection: %d\n",
 					    ret);

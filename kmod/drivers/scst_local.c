@@ -467,6 +467,8 @@ static int scst_local_eh_abort(struct scsi_cmnd *scmd)
 		return SUCCESS;
 	}
 
+	scmd_printk(KERN_INFO, scmd, "timed out, ABORT TASK (tag %#llx)\n",
+		    lcmd->cmd.tag);
 	resp = scst_tmf(lsess->sess, SCST_TMF_ABORT_TASK, lcmd->cmd.lun,
 			&lcmd->cmd);
 	if (resp != SCST_TMF_COMPLETE && resp != SCST_TMF_TASK_DOES_NOT_EXIST)

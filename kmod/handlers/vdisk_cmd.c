@@ -20,11 +20,6 @@
  */
 #define CTL	0x00
 
-#define LBA4	0xff, 0xff, 0xff, 0xff
-#define LBA8	LBA4, LBA4
-#define LEN2	0xff, 0xff
-#define LEN4	LBA4
-
 /* Service actions of SERVICE ACTION IN (16) and MAINTENANCE IN. */
 #define SAI_READ_CAPACITY16		0x10
 #define SAI_GET_LBA_STATUS		0x12
@@ -37,106 +32,245 @@
 
 const struct vdisk_op vdisk_ops[] = {
 	/* SPC */
-	{ 0x00, 0, 6, 0,
-	  { 0x00, 0, 0, 0, 0, CTL }, NULL, vdisk_spc_test_unit_ready },
-	{ 0x03, 0, 6, VDISK_OP_CORE | VDISK_OP_DATA_IN,	/* REQUEST SENSE */
-	  { 0x03, 0x01, 0, 0, 0xff, CTL } },
-	{ 0x12, 0, 6, VDISK_OP_DATA_IN,			/* INQUIRY */
-	  { 0x12, 0x01, 0xff, 0xff, 0xff, CTL }, NULL, vdisk_spc_inquiry },
-	{ 0x15, 0, 6, VDISK_OP_DATA_OUT,		/* MODE SELECT (6) */
-	  { 0x15, 0x11, 0, 0, 0xff, CTL }, NULL, vdisk_spc_mode_select },
-	{ 0x1a, 0, 6, VDISK_OP_DATA_IN,			/* MODE SENSE (6) */
-	  { 0x1a, 0x08, 0xff, 0xff, 0xff, CTL }, NULL, vdisk_spc_mode_sense },
-	{ 0x55, 0, 10, VDISK_OP_DATA_OUT,		/* MODE SELECT (10) */
-	  { 0x55, 0x11, 0, 0, 0, 0, 0, LEN2, CTL },
-	  NULL, vdisk_spc_mode_select },
-	{ 0x5a, 0, 10, VDISK_OP_DATA_IN,		/* MODE SENSE (10) */
-	  { 0x5a, 0x18, 0xff, 0xff, 0, 0, 0, LEN2, CTL },
-	  NULL, vdisk_spc_mode_sense },
-	/* SPC-2 reservations, of the whole logical unit: the core's. */
-	{ 0x16, 0, 6, VDISK_OP_CORE,			/* RESERVE (6) */
-	  { 0x16, 0, 0, 0, 0, CTL } },
-	{ 0x17, 0, 6, VDISK_OP_CORE,			/* RELEASE (6) */
-	  { 0x17, 0, 0, 0, 0, CTL } },
-	{ 0x56, 0, 10, VDISK_OP_CORE,			/* RESERVE (10) */
-	  { 0x56, 0, 0, 0, 0, 0, 0, 0, 0, CTL } },
-	{ 0x57, 0, 10, VDISK_OP_CORE,			/* RELEASE (10) */
-	  { 0x57, 0, 0, 0, 0, 0, 0, 0, 0, CTL } },
-	{ 0xa0, 0, 12, VDISK_OP_CORE | VDISK_OP_DATA_IN,	/* REPORT LUNS */
-	  { 0xa0, 0, 0xff, 0, 0, 0, LEN4, 0, CTL } },
-	{ 0xa3, MI_REPORT_SUPPORTED_OPCODES, 12, VDISK_OP_SA | VDISK_OP_DATA_IN,
-	  { 0xa3, MI_REPORT_SUPPORTED_OPCODES, 0x87, 0xff, LEN2, LEN4, 0, CTL },
-	  NULL, vdisk_spc_report_opcodes },
+	{	/* TEST UNIT READY */
+		.opcode = 0x00, .cdb_len = 6,
+		.usage = { 0x00, 0, 0, 0, 0, CTL },
+		.exec = vdisk_spc_test_unit_ready,
+	},
+	{	/* REQUEST SENSE */
+		.opcode = 0x03, .cdb_len = 6,
+		.flags = VDISK_OP_CORE | VDISK_OP_DATA_IN,
+		.usage = { 0x03, 0x01, 0, 0, 0xff, CTL },
+	},
+	{	/* INQUIRY */
+		.opcode = 0x12, .cdb_len = 6,
+		.flags = VDISK_OP_DATA_IN,
+		.usage = { 0x12, 0x01, 0xff, 0xff, 0xff, CTL },
+		.exec = vdisk_spc_inquiry,
+	},
+	{	/* MODE SELECT (6) */
+		.opcode = 0x15, .cdb_len = 6,
+		.flags = VDISK_OP_DATA_OUT,
+		.usage = { 0x15, 0x11, 0, 0, 0xff, CTL },
+		.exec = vdisk_spc_mode_select,
+	},
+	{	/* RESERVE (6) */
+		.opcode = 0x16, .cdb_len = 6,
+		.flags = VDISK_OP_CORE,
+		.usage = { 0x16, 0, 0, 0, 0, CTL },
+	},
+	{	/* RELEASE (6) */
+		.opcode = 0x17, .cdb_len = 6,
+		.flags = VDISK_OP_CORE,
+		.usage = { 0x17, 0, 0, 0, 0, CTL },
+	},
+	{	/* MODE SENSE (6) */
+		.opcode = 0x1a, .cdb_len = 6,
+		.flags = VDISK_OP_DATA_IN,
+		.usage = { 0x1a, 0x08, 0xff, 0xff, 0xff, CTL },
+		.exec = vdisk_spc_mode_sense,
+	},
+	{	/* MODE SELECT (10) */
+		.opcode = 0x55, .cdb_len = 10,
+		.flags = VDISK_OP_DATA_OUT,
+		.usage = { 0x55, 0x11, 0, 0, 0, 0, 0, 0xff,
+			   0xff, CTL },
+		.exec = vdisk_spc_mode_select,
+	},
+	{	/* RESERVE (10) */
+		.opcode = 0x56, .cdb_len = 10,
+		.flags = VDISK_OP_CORE,
+		.usage = { 0x56, 0, 0, 0, 0, 0, 0, 0,
+			   0, CTL },
+	},
+	{	/* RELEASE (10) */
+		.opcode = 0x57, .cdb_len = 10,
+		.flags = VDISK_OP_CORE,
+		.usage = { 0x57, 0, 0, 0, 0, 0, 0, 0,
+			   0, CTL },
+	},
+	{	/* MODE SENSE (10) */
+		.opcode = 0x5a, .cdb_len = 10,
+		.flags = VDISK_OP_DATA_IN,
+		.usage = { 0x5a, 0x18, 0xff, 0xff, 0, 0, 0, 0xff,
+			   0xff, CTL },
+		.exec = vdisk_spc_mode_sense,
+	},
+	{	/* REPORT LUNS */
+		.opcode = 0xa0, .cdb_len = 12,
+		.flags = VDISK_OP_CORE | VDISK_OP_DATA_IN,
+		.usage = { 0xa0, 0, 0xff, 0, 0, 0, 0xff, 0xff,
+			   0xff, 0xff, 0, CTL },
+	},
+	{	/* REPORT SUPPORTED OPERATION CODES */
+		.opcode = 0xa3, .sa = MI_REPORT_SUPPORTED_OPCODES, .cdb_len = 12,
+		.flags = VDISK_OP_SA | VDISK_OP_DATA_IN,
+		.usage = { 0xa3, MI_REPORT_SUPPORTED_OPCODES, 0x87, 0xff, 0xff, 0xff, 0xff, 0xff,
+			   0xff, 0xff, 0, CTL },
+		.exec = vdisk_spc_report_opcodes,
+	},
 
 	/* SBC */
-	{ 0x1b, 0, 6, VDISK_OP_BLOCKING,		/* START STOP UNIT */
-	  { 0x1b, 0x01, 0, 0, 0x05, CTL }, NULL, vdisk_spc_start_stop },
-	{ 0x25, 0, 10, VDISK_OP_DATA_IN,		/* READ CAPACITY (10) */
-	  { 0x25, 0, 0, 0, 0, 0, 0, 0, 0, CTL },
-	  NULL, vdisk_sbc_read_capacity10 },
-	{ 0x9e, SAI_READ_CAPACITY16, 16, VDISK_OP_SA | VDISK_OP_DATA_IN,
-	  { 0x9e, SAI_READ_CAPACITY16, 0, 0, 0, 0, 0, 0, 0, 0, LEN4, 0, CTL },
-	  NULL, vdisk_sbc_read_capacity16 },
-	{ 0x9e, SAI_GET_LBA_STATUS, 16,
-	  VDISK_OP_SA | VDISK_OP_DATA_IN | VDISK_OP_BLOCKING,
-	  { 0x9e, SAI_GET_LBA_STATUS, LBA8, LEN4, 0, CTL },
-	  vdisk_thin, vdisk_sbc_get_lba_status },
-
-	{ 0x08, 0, 6, VDISK_OP_DATA_IN,			/* READ (6) */
-	  { 0x08, 0x1f, 0xff, 0xff, 0xff, CTL }, NULL, vdisk_sbc_rw },
-	{ 0x28, 0, 10, VDISK_OP_DATA_IN,		/* READ (10) */
-	  { 0x28, DPO_FUA, LBA4, 0, LEN2, CTL }, NULL, vdisk_sbc_rw },
-	{ 0xa8, 0, 12, VDISK_OP_DATA_IN,		/* READ (12) */
-	  { 0xa8, DPO_FUA, LBA4, LEN4, 0, CTL }, NULL, vdisk_sbc_rw },
-	{ 0x88, 0, 16, VDISK_OP_DATA_IN,		/* READ (16) */
-	  { 0x88, DPO_FUA, LBA8, LEN4, 0, CTL }, NULL, vdisk_sbc_rw },
-
-	{ 0x0a, 0, 6, VDISK_OP_WRITE | VDISK_OP_DATA_OUT,	/* WRITE (6) */
-	  { 0x0a, 0x1f, 0xff, 0xff, 0xff, CTL }, NULL, vdisk_sbc_rw },
-	{ 0x2a, 0, 10, VDISK_OP_WRITE | VDISK_OP_DATA_OUT,	/* WRITE (10) */
-	  { 0x2a, DPO_FUA, LBA4, 0, LEN2, CTL }, NULL, vdisk_sbc_rw },
-	{ 0xaa, 0, 12, VDISK_OP_WRITE | VDISK_OP_DATA_OUT,	/* WRITE (12) */
-	  { 0xaa, DPO_FUA, LBA4, LEN4, 0, CTL }, NULL, vdisk_sbc_rw },
-	{ 0x8a, 0, 16, VDISK_OP_WRITE | VDISK_OP_DATA_OUT,	/* WRITE (16) */
-	  { 0x8a, DPO_FUA, LBA8, LEN4, 0, CTL }, NULL, vdisk_sbc_rw },
-
-	{ 0x2f, 0, 10, VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,	/* VERIFY (10) */
-	  { 0x2f, DPO_BYTCHK, LBA4, 0, LEN2, CTL }, NULL, vdisk_sbc_verify },
-	{ 0x8f, 0, 16, VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,	/* VERIFY (16) */
-	  { 0x8f, DPO_BYTCHK, LBA8, LEN4, 0, CTL }, NULL, vdisk_sbc_verify },
-
-	{ 0x2e, 0, 10,					/* WRITE AND VERIFY (10) */
-	  VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
-	  { 0x2e, DPO_BYTCHK, LBA4, 0, LEN2, CTL },
-	  NULL, vdisk_sbc_write_verify },
-	{ 0xae, 0, 12,					/* WRITE AND VERIFY (12) */
-	  VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
-	  { 0xae, DPO_BYTCHK, LBA4, LEN4, 0, CTL },
-	  NULL, vdisk_sbc_write_verify },
-	{ 0x8e, 0, 16,					/* WRITE AND VERIFY (16) */
-	  VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
-	  { 0x8e, DPO_BYTCHK, LBA8, LEN4, 0, CTL },
-	  NULL, vdisk_sbc_write_verify },
-
-	{ 0x35, 0, 10, VDISK_OP_BLOCKING,		/* SYNCHRONIZE CACHE (10) */
-	  { 0x35, 0x02, LBA4, 0, LEN2, CTL }, NULL, vdisk_sbc_sync_cache },
-	{ 0x91, 0, 16, VDISK_OP_BLOCKING,		/* SYNCHRONIZE CACHE (16) */
-	  { 0x91, 0x02, LBA8, LEN4, 0, CTL }, NULL, vdisk_sbc_sync_cache },
-
-	{ 0x42, 0, 10,					/* UNMAP */
-	  VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
-	  { 0x42, 0, 0, 0, 0, 0, 0, LEN2, CTL },
-	  vdisk_thin, vdisk_sbc_unmap },
-	{ 0x41, 0, 10,					/* WRITE SAME (10) */
-	  VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
-	  { 0x41, 0x08, LBA4, 0, LEN2, CTL }, NULL, vdisk_sbc_write_same },
-	{ 0x93, 0, 16,					/* WRITE SAME (16) */
-	  VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
-	  { 0x93, 0x09, LBA8, LEN4, 0, CTL }, NULL, vdisk_sbc_write_same },
-	{ 0x89, 0, 16,					/* COMPARE AND WRITE */
-	  VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
-	  { 0x89, DPO_FUA, LBA8, 0, 0, 0, 0xff, 0, CTL },
-	  NULL, vdisk_sbc_compare_write },
+	{	/* START STOP UNIT */
+		.opcode = 0x1b, .cdb_len = 6,
+		.flags = VDISK_OP_BLOCKING,
+		.usage = { 0x1b, 0x01, 0, 0, 0x05, CTL },
+		.exec = vdisk_spc_start_stop,
+	},
+	{	/* READ CAPACITY (10) */
+		.opcode = 0x25, .cdb_len = 10,
+		.flags = VDISK_OP_DATA_IN,
+		.usage = { 0x25, 0, 0, 0, 0, 0, 0, 0,
+			   0, CTL },
+		.exec = vdisk_sbc_read_capacity10,
+	},
+	{	/* READ CAPACITY (16) */
+		.opcode = 0x9e, .sa = SAI_READ_CAPACITY16, .cdb_len = 16,
+		.flags = VDISK_OP_SA | VDISK_OP_DATA_IN,
+		.usage = { 0x9e, SAI_READ_CAPACITY16, 0, 0, 0, 0, 0, 0,
+			   0, 0, 0xff, 0xff, 0xff, 0xff, 0, CTL },
+		.exec = vdisk_sbc_read_capacity16,
+	},
+	{	/* GET LBA STATUS */
+		.opcode = 0x9e, .sa = SAI_GET_LBA_STATUS, .cdb_len = 16,
+		.flags = VDISK_OP_SA | VDISK_OP_DATA_IN | VDISK_OP_BLOCKING,
+		.usage = { 0x9e, SAI_GET_LBA_STATUS, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, CTL },
+		.supported = vdisk_thin,
+		.exec = vdisk_sbc_get_lba_status,
+	},
+	{	/* READ (6) */
+		.opcode = 0x08, .cdb_len = 6,
+		.flags = VDISK_OP_DATA_IN,
+		.usage = { 0x08, 0x1f, 0xff, 0xff, 0xff, CTL },
+		.exec = vdisk_sbc_rw,
+	},
+	{	/* READ (10) */
+		.opcode = 0x28, .cdb_len = 10,
+		.flags = VDISK_OP_DATA_IN,
+		.usage = { 0x28, DPO_FUA, 0xff, 0xff, 0xff, 0xff, 0, 0xff,
+			   0xff, CTL },
+		.exec = vdisk_sbc_rw,
+	},
+	{	/* READ (12) */
+		.opcode = 0xa8, .cdb_len = 12,
+		.flags = VDISK_OP_DATA_IN,
+		.usage = { 0xa8, DPO_FUA, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			   0xff, 0xff, 0, CTL },
+		.exec = vdisk_sbc_rw,
+	},
+	{	/* READ (16) */
+		.opcode = 0x88, .cdb_len = 16,
+		.flags = VDISK_OP_DATA_IN,
+		.usage = { 0x88, DPO_FUA, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, CTL },
+		.exec = vdisk_sbc_rw,
+	},
+	{	/* WRITE (6) */
+		.opcode = 0x0a, .cdb_len = 6,
+		.flags = VDISK_OP_WRITE | VDISK_OP_DATA_OUT,
+		.usage = { 0x0a, 0x1f, 0xff, 0xff, 0xff, CTL },
+		.exec = vdisk_sbc_rw,
+	},
+	{	/* WRITE (10) */
+		.opcode = 0x2a, .cdb_len = 10,
+		.flags = VDISK_OP_WRITE | VDISK_OP_DATA_OUT,
+		.usage = { 0x2a, DPO_FUA, 0xff, 0xff, 0xff, 0xff, 0, 0xff,
+			   0xff, CTL },
+		.exec = vdisk_sbc_rw,
+	},
+	{	/* WRITE (12) */
+		.opcode = 0xaa, .cdb_len = 12,
+		.flags = VDISK_OP_WRITE | VDISK_OP_DATA_OUT,
+		.usage = { 0xaa, DPO_FUA, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			   0xff, 0xff, 0, CTL },
+		.exec = vdisk_sbc_rw,
+	},
+	{	/* WRITE (16) */
+		.opcode = 0x8a, .cdb_len = 16,
+		.flags = VDISK_OP_WRITE | VDISK_OP_DATA_OUT,
+		.usage = { 0x8a, DPO_FUA, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, CTL },
+		.exec = vdisk_sbc_rw,
+	},
+	{	/* VERIFY (10) */
+		.opcode = 0x2f, .cdb_len = 10,
+		.flags = VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
+		.usage = { 0x2f, DPO_BYTCHK, 0xff, 0xff, 0xff, 0xff, 0, 0xff,
+			   0xff, CTL },
+		.exec = vdisk_sbc_verify,
+	},
+	{	/* VERIFY (16) */
+		.opcode = 0x8f, .cdb_len = 16,
+		.flags = VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
+		.usage = { 0x8f, DPO_BYTCHK, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, CTL },
+		.exec = vdisk_sbc_verify,
+	},
+	{	/* WRITE AND VERIFY (10) */
+		.opcode = 0x2e, .cdb_len = 10,
+		.flags = VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
+		.usage = { 0x2e, DPO_BYTCHK, 0xff, 0xff, 0xff, 0xff, 0, 0xff,
+			   0xff, CTL },
+		.exec = vdisk_sbc_write_verify,
+	},
+	{	/* WRITE AND VERIFY (12) */
+		.opcode = 0xae, .cdb_len = 12,
+		.flags = VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
+		.usage = { 0xae, DPO_BYTCHK, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			   0xff, 0xff, 0, CTL },
+		.exec = vdisk_sbc_write_verify,
+	},
+	{	/* WRITE AND VERIFY (16) */
+		.opcode = 0x8e, .cdb_len = 16,
+		.flags = VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
+		.usage = { 0x8e, DPO_BYTCHK, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, CTL },
+		.exec = vdisk_sbc_write_verify,
+	},
+	{	/* SYNCHRONIZE CACHE (10) */
+		.opcode = 0x35, .cdb_len = 10,
+		.flags = VDISK_OP_BLOCKING,
+		.usage = { 0x35, 0x02, 0xff, 0xff, 0xff, 0xff, 0, 0xff,
+			   0xff, CTL },
+		.exec = vdisk_sbc_sync_cache,
+	},
+	{	/* SYNCHRONIZE CACHE (16) */
+		.opcode = 0x91, .cdb_len = 16,
+		.flags = VDISK_OP_BLOCKING,
+		.usage = { 0x91, 0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, CTL },
+		.exec = vdisk_sbc_sync_cache,
+	},
+	{	/* UNMAP */
+		.opcode = 0x42, .cdb_len = 10,
+		.flags = VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
+		.usage = { 0x42, 0, 0, 0, 0, 0, 0, 0xff,
+			   0xff, CTL },
+		.supported = vdisk_thin,
+		.exec = vdisk_sbc_unmap,
+	},
+	{	/* WRITE SAME (10) */
+		.opcode = 0x41, .cdb_len = 10,
+		.flags = VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
+		.usage = { 0x41, 0x08, 0xff, 0xff, 0xff, 0xff, 0, 0xff,
+			   0xff, CTL },
+		.exec = vdisk_sbc_write_same,
+	},
+	{	/* WRITE SAME (16) */
+		.opcode = 0x93, .cdb_len = 16,
+		.flags = VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
+		.usage = { 0x93, 0x09, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, CTL },
+		.exec = vdisk_sbc_write_same,
+	},
+	{	/* COMPARE AND WRITE */
+		.opcode = 0x89, .cdb_len = 16,
+		.flags = VDISK_OP_WRITE | VDISK_OP_DATA_OUT | VDISK_OP_BLOCKING,
+		.usage = { 0x89, DPO_FUA, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			   0xff, 0xff, 0, 0, 0, 0xff, 0, CTL },
+		.exec = vdisk_sbc_compare_write,
+	},
 };
 
 const unsigned int vdisk_nr_ops = ARRAY_SIZE(vdisk_ops);

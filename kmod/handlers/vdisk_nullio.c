@@ -10,7 +10,7 @@
 #include "vdisk.h"
 
 /* What size defaults to when not given: 1 TiB. */
-#define VDISK_NULLIO_DEFAULT_SIZE	(1ULL << 40)
+#define VDISK_NULLIO_DEFAULT_SIZE	BIT_ULL(40)
 
 static int vdisk_nullio_open(struct vdisk_dev *vdev,
 			     const struct scst_dev_params *p,

@@ -414,7 +414,7 @@ void vdisk_spc_mode_select(struct scst_cmd *cmd, struct vdisk_dev *vdev)
 	}
 
 	bd_len = ten ? get_unaligned_be16(buf + 6) : buf[3];
-	if (hdr + bd_len > plen || (buf[ten ? 2 : 1] != 0))	/* medium type */
+	if (hdr + bd_len > plen || buf[ten ? 2 : 1])	/* medium type */
 		goto invalid;
 	if (bd_len) {
 		u64 nr = vdisk_nr_blocks(vdev), blocks;

@@ -68,6 +68,8 @@ wait_until 60 sh -c "! kill -0 $ddpid" || die "dd still blocked 60 s after resum
 wait $ddpid || die "the read failed after the abort and resume"
 cmp /tmp/eh.out /tmp/eh.blk || die "the read after abort returned wrong data"
 [ "$(cat "$sdev/state")" = running ] || die "device state is $(cat "$sdev/state") after recovery"
+dmesg | grep -q "timed out, ABORT TASK" ||
+	die "the error handler did not abort through scst_local"
 say "aborted command retried and completed"
 
 # The disk keeps working: write and read another block.

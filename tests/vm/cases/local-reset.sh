@@ -12,7 +12,8 @@ set -eu
 
 local_start
 
-sc device add dr handler vdisk_fileio filename /tmp/reset.img size 96M usn SN-R
+truncate -s 96M /tmp/reset.img
+sc device add dr handler vdisk_fileio filename /tmp/reset.img usn SN-R
 sc target add tr driver scst_local
 sc lun add tr 0 dr
 sc session add tr iqn.2024-01.test:reset

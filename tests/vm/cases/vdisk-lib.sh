@@ -43,7 +43,8 @@ vdisk_lun() {
 	local lun=$1 dev=$2 disk
 	shift 2
 	sc lun add "$VDISK_TGT" "$lun" "$dev" "$@"
-	disk=$(wait_disk "$VDISK_HOST" "$lun")
+	# Callers run this in $(...), where set -e does not reach: exit.
+	disk=$(wait_disk "$VDISK_HOST" "$lun") || exit 1
 	vdisk_clear_ua
 	echo "$disk"
 }
