@@ -19,7 +19,13 @@ export VERSION PREFIX DESTDIR WERROR
 BUILD := $(CURDIR)/build
 
 ifdef KDIR
+# The release the kernel reports (uname -r), which names build/<kver>/ and
+# /lib/modules/<kver>/: Debian's headers answer `make kernelrelease` with
+# the upstream version instead.
+KVERS := $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+ifeq ($(KVERS),)
 KVERS := $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+endif
 KDIR_OF = $(KDIR)
 else
 KVERS := $(sort $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build))))
