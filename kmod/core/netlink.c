@@ -20,17 +20,17 @@ static struct genl_family scst_genl_family;
 
 /* ---- errors ----------------------------------------------------------------- */
 
-#ifndef HAVE_EXTACK_MSG_BUF
 /*
- * Before 6.2 an extack message is only a pointer, read when the ack is
- * built after the operation returned: keep formatted messages in a ring,
- * long enough that a slot is not reused before its ack has gone out.
+ * An extack message is a pointer, read when the ack is built after the
+ * operation returned. Since 6.2 the request carries an 80-byte buffer for
+ * it; a longer message (names make them long), and every message before
+ * 6.2, goes to a ring of slots long enough that a slot is not reused
+ * before its ack has gone out.
  */
 #define SCST_ERRMSG_SLOTS	64
-#define SCST_ERRMSG_LEN		160
+#define SCST_ERRMSG_LEN		192
 static char scst_errmsg_ring[SCST_ERRMSG_SLOTS][SCST_ERRMSG_LEN];
 static atomic_t scst_errmsg_next = ATOMIC_INIT(0);
-#endif
 
 /**
  * scst_nl_err() - set a formatted extack message
@@ -41,23 +41,25 @@ static atomic_t scst_errmsg_next = ATOMIC_INIT(0);
 void scst_nl_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
 		 const char *fmt, ...)
 {
+	char *buf = NULL;
 	va_list ap;
-	char *buf;
-	size_t len;
 
 	if (!extack)
 		return;
 #ifdef HAVE_EXTACK_MSG_BUF
-	buf = extack->_msg_buf;
-	len = sizeof(extack->_msg_buf);
-#else
-	buf = scst_errmsg_ring[(unsigned int)atomic_inc_return(&scst_errmsg_next) %
-			       SCST_ERRMSG_SLOTS];
-	len = SCST_ERRMSG_LEN;
-#endif
 	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
+	if (vsnprintf(extack->_msg_buf, sizeof(extack->_msg_buf), fmt, ap) <
+	    (int)sizeof(extack->_msg_buf))
+		buf = extack->_msg_buf;
 	va_end(ap);
+#endif
+	if (!buf) {
+		buf = scst_errmsg_ring[(unsigned int)atomic_inc_return(&scst_errmsg_next) %
+				       SCST_ERRMSG_SLOTS];
+		va_start(ap, fmt);
+		vsnprintf(buf, SCST_ERRMSG_LEN, fmt, ap);
+		va_end(ap);
+	}
 	extack->_msg = buf;
 	if (attr)
 		extack->bad_attr = attr;
