@@ -380,6 +380,16 @@ void scst_cmd_submit(struct scst_cmd *cmd)
 	bool have_ua = false;
 	u8 op = cmd->cdb[0];
 
+	/*
+	 * SCSI-2 put the LUN in bits 7-5 of CDB byte 1, which SPC made
+	 * reserved in every 6-byte command; Linux still does so in its first
+	 * INQUIRY to a LUN of a target it knows nothing about yet. Drop the
+	 * field when it names the LUN the command is for anyway.
+	 */
+	if (unlikely(cmd->cdb[1] & 0xe0) && op < 0x20 && cmd->lun < 8 &&
+	    cmd->cdb[1] >> 5 == cmd->lun)
+		cmd->cdb[1] &= 0x1f;
+
 	td = scst_tgt_dev_get(sess, cmd->lun);
 	if (!td) {
 		scst_cmd_no_lun(cmd, sess);
@@ -438,6 +448,8 @@ void scst_cmd_submit(struct scst_cmd *cmd)
 		goto done;
 	}
 
+	/* The handler reports the protection (MODE SENSE WP and SWP). */
+	cmd->lun_read_only = td->read_only;
 	if (td->read_only && scst_cdb_writes(cmd->cdb)) {
 		scst_cmd_set_sense(cmd, SCST_SK_DATA_PROTECT, 0x27, 0x00);
 		goto done;

@@ -31,7 +31,7 @@ disk() {
 }
 
 wait_disk() {	# HOST LUN
-	wait_until 30 disk "$1" "$2" || die "no disk for LUN $2 on host $1"
+	wait_until 30 disk "$1" "$2" >/dev/null || die "no disk for LUN $2 on host $1"
 	disk "$1" "$2"
 }
 
@@ -42,6 +42,15 @@ no_disk() {	# HOST LUN
 # turs DEV: the sense of one TEST UNIT READY (empty if GOOD).
 turs() {
 	sg_turs -v "$1" 2>&1 || true
+}
+
+# clear_ua DEV: consume pending unit attentions.
+clear_ua() {
+	local i
+	for i in 1 2 3 4 5 6 7 8 9; do
+		turs "$1" | grep -qi 'unit attention' || return 0
+	done
+	die "unit attentions on $1 do not stop"
 }
 
 nl device-new '{"handler": "vdisk_nullio", "device": "d0", "dev-size": 67108864}' >/dev/null
@@ -103,15 +112,18 @@ wait_until 30 no_disk "$ha" 300 || die "LUN 300 still has a disk after lun-del"
 
 say "read-only LUN"
 head -c 4096 /dev/zero >/tmp/zero4k
-out=$(sg_raw -v -s 4096 -i /tmp/zero4k "$a1" 2a 00 00 00 00 00 00 00 08 00 2>&1 || true)
+clear_ua "$a1"
+clear_ua "$a0"
+out=$(sg_raw -R -v -s 4096 -i /tmp/zero4k "$a1" 2a 00 00 00 00 00 00 00 08 00 2>&1 || true)
 echo "$out" | grep -qi "data protect" || die "write to a read-only LUN: $out"
 echo "$out" | grep -qi "write protected" || die "write to a read-only LUN: $out"
-out=$(sg_raw -v -r 4096 "$a1" 28 00 00 00 00 00 00 00 08 00 2>&1) ||
+out=$(sg_raw -R -v -r 4096 "$a1" 28 00 00 00 00 00 00 00 08 00 2>&1) ||
 	die "read from a read-only LUN failed: $out"
 dd if=/tmp/zero4k of="$a0" bs=4096 count=1 oflag=direct 2>/dev/null ||
 	die "write to a writable LUN failed"
 
 say "capacity data has changed"
+clear_ua "$a0"
 nl device-set '{"device": "d0", "dev-size": 134217728}' >/dev/null
 out=$(turs "$a0")
 echo "$out" | grep -qi "capacity data has changed" || die "after resize: $out"
@@ -119,6 +131,7 @@ echo "$out" | grep -qi "capacity data has changed" || die "after resize: $out"
 	die "size not reported"
 
 say "inquiry data has changed after replace, not with no-ua"
+clear_ua "$a2"
 nl lun-replace '{"target": "t0", "lun": 2, "device": "d3"}' >/dev/null
 out=$(turs "$a2")
 echo "$out" | grep -qi "inquiry data has changed" || die "after replace: $out"
@@ -127,6 +140,8 @@ out=$(turs "$a2")
 [ -z "$(echo "$out" | grep -i 'unit attention')" ] || die "no-ua replace raised: $out"
 
 say "SPC-2 reservations"
+clear_ua "$a0"
+clear_ua "$b0"
 sg_raw "$a0" 16 00 00 00 00 00 >/dev/null 2>&1 || die "RESERVE(6) from a failed"
 sg_raw "$a0" 16 00 00 00 00 00 >/dev/null 2>&1 || die "second RESERVE(6) from a failed"
 out=$(turs "$b0")
@@ -146,7 +161,7 @@ sg_raw "$b0" 16 00 00 00 00 00 >/dev/null 2>&1 || die "RESERVE from b failed"
 nl session-new '{"target": "t0", "initiator": "iqn.a", "session": "a"}' >/dev/null
 ha=$(sess_host a)
 a0=$(wait_disk "$ha" 0)
-out=$(turs "$a0")
+clear_ua "$a0"
 out=$(turs "$a0")
 echo "$out" | grep -qi "reservation conflict" || die "TUR from a on b's reservation: $out"
 sg_reset -d "$b0" >/dev/null 2>&1 || die "LUN reset failed"
@@ -159,7 +174,7 @@ out=$(turs "$a0")
 sg_raw "$a0" 17 00 00 00 00 00 >/dev/null 2>&1 || die "RELEASE from a failed"
 
 say "LUN delete with sessions, REPORTED LUNS DATA HAS CHANGED"
-turs "$a0" >/dev/null
+clear_ua "$a0"
 nl lun-del '{"target": "t0", "lun": 2}' >/dev/null
 out=$(turs "$a0")
 echo "$out" | grep -qi "reported luns data has changed" || die "after lun-del: $out"
