@@ -16,11 +16,12 @@
 #define _VDISK_H
 
 #include <linux/bvec.h>
+#include <linux/sched.h>
 #include <linux/fs.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
-#if __has_include(<linux/unaligned.h>)
+#ifdef HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
@@ -62,12 +63,13 @@ struct vdisk_io;
  *	returns the new capacity in bytes through @capacity.
  * @submit: start the data transfer described by @io; completes by calling
  *	io->done, possibly before returning, possibly from interrupt context.
- *	Process context.
+ *	Process context. Unless @can_wait, the backend must not wait for I/O
+ *	(see vdisk_can_wait()) and hands what would wait to the workqueue.
  * @flush: write back volatile caches for [pos, pos + len) (len 0: all).
  * @unmap: deallocate [pos, pos + len); reads return zeros afterwards when
  *	vdev->lbprz.
- * @write_zeroes: zero [pos, pos + len), deallocating if @unmap is set and
- *	the store can; -EOPNOTSUPP lets the caller write zeros itself.
+ * @write_zeroes: zero [pos, pos + len) and keep it allocated; -EOPNOTSUPP
+ *	lets the caller write zeros itself.
  * @lba_status: provisioning status of the extent that starts at @pos: its
  *	length in bytes and whether it is deallocated.
  */
@@ -80,11 +82,10 @@ struct vdisk_backend {
 	void	(*close)(struct vdisk_dev *vdev);
 	int	(*resize)(struct vdisk_dev *vdev, u64 size, u64 *capacity,
 			  struct netlink_ext_ack *extack);
-	void	(*submit)(struct vdisk_io *io);
+	void	(*submit)(struct vdisk_io *io, bool can_wait);
 	int	(*flush)(struct vdisk_dev *vdev, loff_t pos, loff_t len);
 	int	(*unmap)(struct vdisk_dev *vdev, loff_t pos, loff_t len);
-	int	(*write_zeroes)(struct vdisk_dev *vdev, loff_t pos, loff_t len,
-				bool unmap);
+	int	(*write_zeroes)(struct vdisk_dev *vdev, loff_t pos, loff_t len);
 	int	(*lba_status)(struct vdisk_dev *vdev, loff_t pos, loff_t end,
 			      loff_t *len, bool *deallocated);
 };
@@ -141,9 +142,15 @@ struct vdisk_dev {
  * @write: direction
  * @fua: write through to stable storage
  * @done: completion, called exactly once with 0 or -errno
- * @iocb, @bvec, @inline_bvec: fileio state
- * @pending, @error: blockio state: bios in flight (+1 while submitting),
- *	the first error
+ * @iocb, @bvec, @inline_bvec, @nr_bvec: fileio: the kiocb and the data as
+ *	bio_vecs
+ * @done_bytes: fileio: bytes already transferred by an earlier attempt
+ * @nowait: fileio: this attempt runs with IOCB_NOWAIT
+ * @buffered: fileio: go through the page cache although the file is open
+ *	O_DIRECT (the request does not meet the direct I/O alignment)
+ * @work: fileio: continues in the workqueue what would have waited
+ * @pending, @error: blockio: bios in flight (+1 while submitting), the
+ *	first error
  */
 struct vdisk_io {
 	struct vdisk_dev	*vdev;
@@ -155,9 +162,14 @@ struct vdisk_io {
 	void			(*done)(struct vdisk_io *io, int err);
 	union {
 		struct {
-			struct kiocb	iocb;
-			struct bio_vec	*bvec;
-			struct bio_vec	inline_bvec[VDISK_INLINE_BVECS];
+			struct kiocb		iocb;
+			struct bio_vec		*bvec;
+			struct bio_vec		inline_bvec[VDISK_INLINE_BVECS];
+			unsigned int		nr_bvec;
+			size_t			done_bytes;
+			bool			nowait;
+			bool			buffered;
+			struct work_struct	work;
 		};
 		struct {
 			atomic_t	pending;
@@ -285,6 +297,7 @@ bool vdisk_thin(const struct vdisk_dev *vdev);
 void vdisk_rl_init(struct vdisk_dev *vdev);
 u64 vdisk_rl_mask(loff_t pos, loff_t len);
 void vdisk_rl_write_lock(struct vdisk_dev *vdev, u64 mask);
+bool vdisk_rl_write_trylock(struct vdisk_dev *vdev, u64 mask);
 void vdisk_rl_write_unlock(struct vdisk_dev *vdev, u64 mask);
 void vdisk_rl_excl_lock(struct vdisk_dev *vdev, u64 mask);
 void vdisk_rl_excl_unlock(struct vdisk_dev *vdev, u64 mask);
@@ -330,6 +343,26 @@ static inline bool vdisk_read_only(const struct scst_cmd *cmd,
 static inline bool vdisk_cache_volatile(const struct vdisk_dev *vdev)
 {
 	return !READ_ONCE(vdev->dev->params.nv_cache);
+}
+
+/*
+ * May the submitting context wait for I/O? Not in atomic context, and not
+ * while it is inside a bio submission (current->bio_list set: scst_local's
+ * queuecommand reached straight from submit_bio): bios submitted from there
+ * are only queued until that submission returns, so waiting for them, or
+ * for anything that waits for them, never ends.
+ */
+static inline bool vdisk_can_wait(const struct scst_cmd *cmd)
+{
+	return !cmd->atomic && !current->bio_list;
+}
+
+/* Allocations in the submitting context follow the same rule. */
+static inline gfp_t vdisk_gfp(const struct scst_cmd *cmd)
+{
+	if (cmd->atomic)
+		return GFP_ATOMIC;
+	return current->bio_list ? GFP_NOIO : GFP_KERNEL;
 }
 
 /* Is [lba, lba + n) inside the device? */

@@ -32,7 +32,8 @@ static void vdisk_blockio_end_io(struct bio *bio)
 	vdisk_blockio_put(io);
 }
 
-static void vdisk_blockio_submit(struct vdisk_io *io)
+/* Never waits for its bios: fine whether or not the caller may wait. */
+static void vdisk_blockio_submit(struct vdisk_io *io, bool can_wait)
 {
 	struct block_device *bdev = io->vdev->bdev;
 	blk_opf_t opf = REQ_OP_READ;
@@ -168,11 +169,11 @@ static int vdisk_blockio_unmap(struct vdisk_dev *vdev, loff_t pos, loff_t len)
 
 /* Falls back to writing zero pages itself where WRITE ZEROES is missing. */
 static int vdisk_blockio_write_zeroes(struct vdisk_dev *vdev, loff_t pos,
-				      loff_t len, bool unmap)
+				      loff_t len)
 {
 	return blkdev_issue_zeroout(vdev->bdev, pos >> SECTOR_SHIFT,
 				    len >> SECTOR_SHIFT, GFP_KERNEL,
-				    unmap ? 0 : BLKDEV_ZERO_NOUNMAP);
+				    BLKDEV_ZERO_NOUNMAP);
 }
 
 const struct vdisk_backend vdisk_blockio_backend = {

@@ -6,8 +6,13 @@
  * from the command's scatterlist. With o_direct the file is opened O_DIRECT
  * and the kiocb carries ki_complete, so the file system submits the I/O and
  * returns -EIOCBQUEUED; the command completes from the I/O completion and
- * no thread waits for it. Buffered I/O completes synchronously, in the
- * submitting context (or the workqueue when that context cannot sleep).
+ * no thread waits for it. Buffered I/O completes synchronously.
+ *
+ * Both run in the submitting context. Where that context must not wait for
+ * I/O (vdisk_can_wait()), the attempt is made with IOCB_NOWAIT on files
+ * that support it: direct I/O is still submitted, page cache hits are
+ * still served, and whatever would have waited continues on the workqueue.
+ * Files without FMODE_NOWAIT go to the workqueue straight away then.
  *
  * FUA and write_through set IOCB_DSYNC on the kiocb, so they apply per
  * command and write_through can change at run time.
@@ -23,14 +28,33 @@
 #include <linux/uio.h>
 #include "vdisk.h"
 
+static void vdisk_fileio_start(struct vdisk_io *io, bool nowait);
+
+static void vdisk_fileio_retry(struct work_struct *work)
+{
+	vdisk_fileio_start(container_of(work, struct vdisk_io, work), false);
+}
+
 static void vdisk_fileio_complete(struct kiocb *iocb, long ret)
 {
 	struct vdisk_io *io = container_of(iocb, struct vdisk_io, iocb);
+	size_t left = io->len - io->done_bytes;
 	int err = 0;
 
+	/*
+	 * An attempt that must not wait stops where it would have: finish
+	 * the rest where waiting is allowed.
+	 */
+	if (io->nowait && (ret == -EAGAIN || ret == -EOPNOTSUPP ||
+			   (ret >= 0 && ret < left))) {
+		if (ret > 0)
+			io->done_bytes += ret;
+		queue_work(vdisk_wq, &io->work);
+		return;
+	}
 	if (ret < 0)
 		err = ret;
-	else if (ret != io->len)
+	else if (ret != left)
 		/* Short: the file ended (shrunk under us) or the store filled. */
 		err = io->write ? -ENOSPC : -EIO;
 	if (io->bvec != io->inline_bvec)
@@ -39,7 +63,7 @@ static void vdisk_fileio_complete(struct kiocb *iocb, long ret)
 }
 
 /* Describe the first io->len bytes of io->sg as bio_vecs. */
-static int vdisk_fileio_map(struct vdisk_io *io, unsigned int *nr)
+static int vdisk_fileio_map(struct vdisk_io *io)
 {
 	struct scatterlist *sg;
 	size_t left = io->len;
@@ -70,42 +94,42 @@ static int vdisk_fileio_map(struct vdisk_io *io, unsigned int *nr)
 		left -= io->bvec[n].bv_len;
 		n++;
 	}
-	*nr = n;
+	io->nr_bvec = n;
 	return 0;
 }
 
-static ssize_t vdisk_fileio_rw(struct vdisk_io *io, unsigned int nr)
+static ssize_t vdisk_fileio_rw(struct vdisk_io *io)
 {
 	struct file *file = io->vdev->file;
 	struct iov_iter iter;
 
 	iov_iter_bvec(&iter, io->write ? ITER_SOURCE : ITER_DEST, io->bvec,
-		      nr, io->len);
+		      io->nr_bvec, io->len);
+	iov_iter_advance(&iter, io->done_bytes);
 	if (io->write)
 		return file->f_op->write_iter(&io->iocb, &iter);
 	return file->f_op->read_iter(&io->iocb, &iter);
 }
 
-static void vdisk_fileio_submit(struct vdisk_io *io)
+/* Transfer what is left of @io, with IOCB_NOWAIT if @nowait. */
+static void vdisk_fileio_start(struct vdisk_io *io, bool nowait)
 {
 	struct kiocb *iocb = &io->iocb;
-	unsigned int nr;
 	ssize_t ret;
-	int err;
 
-	err = vdisk_fileio_map(io, &nr);
-	if (err) {
-		io->done(io, err);
-		return;
-	}
 	init_sync_kiocb(iocb, io->vdev->file);
-	iocb->ki_pos = io->pos;
+	iocb->ki_pos = io->pos + io->done_bytes;
 	if (io->write && io->fua)
 		iocb->ki_flags |= IOCB_DSYNC;
+	if (nowait)
+		iocb->ki_flags |= IOCB_NOWAIT;
+	if (io->buffered)
+		iocb->ki_flags &= ~IOCB_DIRECT;
 	if (iocb->ki_flags & IOCB_DIRECT)
 		iocb->ki_complete = vdisk_fileio_complete;
+	io->nowait = nowait;
 
-	ret = vdisk_fileio_rw(io, nr);
+	ret = vdisk_fileio_rw(io);
 	if (ret == -EIOCBQUEUED)
 		return;
 	if (ret == -EINVAL && (iocb->ki_flags & IOCB_DIRECT)) {
@@ -114,12 +138,32 @@ static void vdisk_fileio_submit(struct vdisk_io *io)
 		 * I/O alignment (a 512-byte device on a 4 KiB-sector store):
 		 * serve this command through the page cache instead.
 		 */
-		iocb->ki_flags &= ~IOCB_DIRECT;
-		iocb->ki_complete = NULL;
-		iocb->ki_pos = io->pos;
-		ret = vdisk_fileio_rw(io, nr);
+		io->buffered = true;
+		vdisk_fileio_start(io, nowait);
+		return;
 	}
 	vdisk_fileio_complete(iocb, ret);
+}
+
+static void vdisk_fileio_submit(struct vdisk_io *io, bool can_wait)
+{
+	int err;
+
+	err = vdisk_fileio_map(io);
+	if (err) {
+		io->done(io, err);
+		return;
+	}
+	io->done_bytes = 0;
+	io->buffered = false;
+	INIT_WORK(&io->work, vdisk_fileio_retry);
+	if (can_wait)
+		vdisk_fileio_start(io, false);
+	else if (io->vdev->file->f_mode & FMODE_NOWAIT)
+		/* O_DIRECT submits and returns; page cache hits are served. */
+		vdisk_fileio_start(io, true);
+	else
+		queue_work(vdisk_wq, &io->work);
 }
 
 /*
@@ -252,10 +296,8 @@ static int vdisk_fileio_unmap(struct vdisk_dev *vdev, loff_t pos, loff_t len)
 }
 
 static int vdisk_fileio_write_zeroes(struct vdisk_dev *vdev, loff_t pos,
-				     loff_t len, bool unmap)
+				     loff_t len)
 {
-	if (unmap && vdev->can_unmap)
-		return vdisk_fileio_unmap(vdev, pos, len);
 	return vfs_fallocate(vdev->file,
 			     FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, pos, len);
 }

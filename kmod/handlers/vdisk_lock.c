@@ -72,6 +72,34 @@ void vdisk_rl_write_lock(struct vdisk_dev *vdev, u64 mask)
 	}
 }
 
+/*
+ * For a submitter that must not wait: count the write in its buckets
+ * unless one of them is exclusive, in which case nothing is held and the
+ * caller retries from a context that can wait.
+ */
+bool vdisk_rl_write_trylock(struct vdisk_dev *vdev, u64 mask)
+{
+	unsigned long bits = mask;
+	unsigned long flags;
+	unsigned int i;
+
+	for_each_set_bit(i, &bits, VDISK_RL_BUCKETS) {
+		struct vdisk_bucket *b = &vdev->buckets[i];
+		bool busy;
+
+		spin_lock_irqsave(&b->lock, flags);
+		busy = b->exclusive;
+		if (!busy)
+			b->writers++;
+		spin_unlock_irqrestore(&b->lock, flags);
+		if (busy) {
+			vdisk_rl_write_unlock(vdev, mask & (BIT_ULL(i) - 1));
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Any context: called from I/O completion. */
 void vdisk_rl_write_unlock(struct vdisk_dev *vdev, u64 mask)
 {

@@ -6,10 +6,11 @@
  *
  * READ and WRITE are the fast path: one vdisk_cmd from a kmem_cache, the
  * backend submits asynchronously (bios, O_DIRECT kiocbs) from the
- * submitting context when it may sleep, from the workqueue otherwise, and
- * the command completes from the backend's completion. nullio completes
- * inline. The other commands are rare, run in process context (the
- * dispatcher defers them), and use synchronous backend calls.
+ * submitting context, and the command completes from the backend's
+ * completion. Only what would have to wait there (see vdisk_can_wait())
+ * goes to the workqueue. nullio completes inline. The other commands are
+ * rare, run on the workqueue (the dispatcher defers them), and use
+ * synchronous backend calls.
  *
  * Transfer lengths (SAM-5 5.4.3, RFC 7143 11.4.5): the core computes the
  * residual from what the CDB implies against the expected length; a read
@@ -56,11 +57,14 @@ void vdisk_sbc_set_io_error(struct scst_cmd *cmd, int err, bool write)
 	}
 }
 
-/* Allocations of commands that nullio may run in atomic context. */
-static gfp_t vdisk_gfp(const struct scst_cmd *cmd,
-		       const struct vdisk_dev *vdev)
+/*
+ * Allocations of the commands that run on the workqueue, except for
+ * nullio, which runs them in the submitting context.
+ */
+static gfp_t vdisk_slow_gfp(const struct scst_cmd *cmd,
+			    const struct vdisk_dev *vdev)
 {
-	return cmd->atomic && vdisk_is_null(vdev) ? GFP_ATOMIC : GFP_KERNEL;
+	return vdisk_is_null(vdev) ? vdisk_gfp(cmd) : GFP_KERNEL;
 }
 
 static bool vdisk_write_fua(const struct vdisk_dev *vdev, bool fua_bit)
@@ -141,7 +145,7 @@ int vdisk_io_sync(struct vdisk_dev *vdev, struct scatterlist *sg, loff_t pos,
 	s->io.write = write;
 	s->io.fua = fua;
 	s->io.done = vdisk_sync_io_done;
-	vdev->be->submit(&s->io);
+	vdev->be->submit(&s->io, true);
 	wait_for_completion(&s->done);
 	err = s->err;
 	kfree(s);
@@ -251,20 +255,27 @@ static void vdisk_rw_done(struct vdisk_io *io, int err)
 	scst_cmd_done(cmd);
 }
 
-static void vdisk_rw_start(struct vdisk_cmd *vc)
+static void vdisk_rw_start(struct vdisk_cmd *vc, bool can_wait)
 {
 	struct vdisk_io *io = &vc->io;
 
 	if (io->write) {
 		vc->rl_mask = vdisk_rl_mask(io->pos, io->len);
-		vdisk_rl_write_lock(io->vdev, vc->rl_mask);
+		if (can_wait) {
+			vdisk_rl_write_lock(io->vdev, vc->rl_mask);
+		} else if (!vdisk_rl_write_trylock(io->vdev, vc->rl_mask)) {
+			/* A COMPARE AND WRITE holds the range: wait elsewhere. */
+			vc->rl_mask = 0;
+			queue_work(vdisk_wq, &vc->work);
+			return;
+		}
 	}
-	io->vdev->be->submit(io);
+	io->vdev->be->submit(io, can_wait);
 }
 
 static void vdisk_rw_work(struct work_struct *work)
 {
-	vdisk_rw_start(container_of(work, struct vdisk_cmd, work));
+	vdisk_rw_start(container_of(work, struct vdisk_cmd, work), true);
 }
 
 /*
@@ -325,10 +336,8 @@ void vdisk_sbc_rw(struct scst_cmd *cmd, struct vdisk_dev *vdev)
 		goto done;
 	}
 	if (len & ((1U << shift) - 1)) {
-		if (cmd->atomic)
-			vdisk_cmd_defer(cmd, vdev, &vdisk_read_partial_op);
-		else
-			vdisk_sbc_read_partial(cmd, vdev);
+		/* Rare, and it waits for its read: always on the workqueue. */
+		vdisk_cmd_defer(cmd, vdev, &vdisk_read_partial_op);
 		return;
 	}
 
@@ -348,12 +357,11 @@ void vdisk_sbc_rw(struct scst_cmd *cmd, struct vdisk_dev *vdev)
 	vc->io.fua = write && vdisk_write_fua(vdev, opcode != 0x0a &&
 					      (cmd->cdb[1] & 0x08));
 	vc->io.done = vdisk_rw_done;
-	if (cmd->atomic) {
-		INIT_WORK(&vc->work, vdisk_rw_work);
+	INIT_WORK(&vc->work, vdisk_rw_work);
+	if (cmd->atomic)
 		queue_work(vdisk_wq, &vc->work);
-	} else {
-		vdisk_rw_start(vc);
-	}
+	else
+		vdisk_rw_start(vc, vdisk_can_wait(cmd));
 	return;
 
 done:
@@ -408,7 +416,7 @@ void vdisk_sbc_get_lba_status(struct scst_cmd *cmd, struct vdisk_dev *vdev)
 	}
 	max = clamp_t(u32, alloc_len >= 8 ? (alloc_len - 8) / 16 : 0, 1,
 		      LBA_STATUS_MAX_DESCRIPTORS);
-	buf = kzalloc(8 + 16 * max, vdisk_gfp(cmd, vdev));
+	buf = kzalloc(8 + 16 * max, vdisk_slow_gfp(cmd, vdev));
 	if (!buf) {
 		cmd->status = SCST_STATUS_BUSY;
 		goto done;
@@ -626,7 +634,7 @@ void vdisk_sbc_unmap(struct scst_cmd *cmd, struct vdisk_dev *vdev)
 	scst_cmd_set_transfer_len(cmd, plen);
 	if (!plen)
 		goto done;
-	buf = kmalloc(plen, vdisk_gfp(cmd, vdev));
+	buf = kmalloc(plen, vdisk_slow_gfp(cmd, vdev));
 	if (!buf) {
 		cmd->status = SCST_STATUS_BUSY;
 		goto done;
@@ -735,7 +743,7 @@ void vdisk_sbc_write_same(struct scst_cmd *cmd, struct vdisk_dev *vdev)
 		vdisk_set_lba_out_of_range(cmd);
 		goto done;
 	}
-	blk = kzalloc(bs, vdisk_gfp(cmd, vdev));
+	blk = kzalloc(bs, vdisk_slow_gfp(cmd, vdev));
 	if (!blk) {
 		cmd->status = SCST_STATUS_BUSY;
 		goto done;
@@ -761,13 +769,16 @@ void vdisk_sbc_write_same(struct scst_cmd *cmd, struct vdisk_dev *vdev)
 	mask = vdisk_rl_mask(pos, len);
 	vdisk_rl_write_lock(vdev, mask);
 	/*
-	 * Zeros with UNMAP on a thin device deallocate, where deallocated
-	 * blocks read as zeros; otherwise the store may still zero quickly
-	 * while keeping the blocks allocated.
+	 * Zeros with UNMAP on a thin device deallocate: they then read back
+	 * as zeros where LBPRZ says so (fileio), as the store chooses where
+	 * it does not (blockio, where initiators use this as a discard).
+	 * Other zeros may still be written quickly, keeping the blocks
+	 * allocated; anything else is written block by block.
 	 */
-	if (zero && vdev->be->write_zeroes)
-		err = vdev->be->write_zeroes(vdev, pos, len,
-					     unmap && vdisk_thin(vdev));
+	if (zero && unmap && vdisk_thin(vdev))
+		err = vdev->be->unmap(vdev, pos, len);
+	else if (zero && vdev->be->write_zeroes)
+		err = vdev->be->write_zeroes(vdev, pos, len);
 	if (err == -EOPNOTSUPP)
 		err = vdisk_write_pattern(vdev, blk, pos, len);
 	else if (!err && vdisk_write_fua(vdev, false))

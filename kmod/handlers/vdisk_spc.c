@@ -180,7 +180,7 @@ void vdisk_spc_inquiry(struct scst_cmd *cmd, struct vdisk_dev *vdev)
 	u8 *buf;
 	u32 len;
 
-	buf = kzalloc(VDISK_VPD_MAX, cmd->atomic ? GFP_ATOMIC : GFP_KERNEL);
+	buf = kzalloc(VDISK_VPD_MAX, vdisk_gfp(cmd));
 	if (!buf) {
 		cmd->status = SCST_STATUS_BUSY;
 		goto done;
@@ -402,7 +402,7 @@ void vdisk_spc_mode_select(struct scst_cmd *cmd, struct vdisk_dev *vdev)
 				   VDISK_ASC_PARAM_LIST_LENGTH, 0);
 		goto done;
 	}
-	buf = kzalloc(plen, cmd->atomic ? GFP_ATOMIC : GFP_KERNEL);
+	buf = kzalloc(plen, vdisk_gfp(cmd));
 	if (!buf) {
 		cmd->status = SCST_STATUS_BUSY;
 		goto done;
@@ -530,7 +530,7 @@ void vdisk_spc_report_opcodes(struct scst_cmd *cmd, struct vdisk_dev *vdev)
 	u8 *buf, *p;
 	u32 len;
 
-	buf = kzalloc(size, cmd->atomic ? GFP_ATOMIC : GFP_KERNEL);
+	buf = kzalloc(size, vdisk_gfp(cmd));
 	if (!buf) {
 		cmd->status = SCST_STATUS_BUSY;
 		goto done;
