@@ -1941,6 +1941,13 @@ static struct genl_family scst_genl_family __ro_after_init = {
 	 * checked, no attribute accepted by an operation without a policy.
 	 */
 	.resv_start_op	= 0,
+	/*
+	 * Every operation takes scst_mutex itself, and a synchronous LUN
+	 * replace drops it while it waits for a stuck device: without
+	 * parallel_ops genetlink's own mutex would stay held meanwhile, and
+	 * every generic-netlink family of the system would wait with it.
+	 */
+	.parallel_ops	= true,
 	.mcgrps		= scst_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(scst_mcgrps),
 };
