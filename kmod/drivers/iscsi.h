@@ -37,6 +37,8 @@
  * conn->cmd_lock  the connection's table of tasks by Initiator Task Tag.
  * conn->tx_lock   the connection's send queue; taken from cmd_done(), in
  *                 any context, hence irqsave.
+ * conn->send_lock the socket's send side and StatSN (a mutex: sending
+ *                 sleeps).
  */
 #ifndef _ISCSI_SCST_H
 #define _ISCSI_SCST_H
@@ -211,6 +213,8 @@ enum {
  * @tx_lock: protects @tx_list
  * @tx_list: PDUs to send, in order
  * @tx_wait: the send thread waits here
+ * @send_lock: serialises writing to the socket and @stat_sn: the send
+ *	thread, and the receive thread sending what it just completed
  * @last_rx: jiffies of the last PDU received (for NOP-In)
  * @nop_ttt: tag of the outstanding NOP-In ping, or ISCST_RSVD_TAG
  * @nop_sent: when it was sent
@@ -255,6 +259,7 @@ struct iscst_conn {
 	spinlock_t		tx_lock;
 	struct list_head	tx_list;
 	wait_queue_head_t	tx_wait;
+	struct mutex		send_lock;
 
 	unsigned long		last_rx;
 	u32			nop_ttt;
@@ -442,6 +447,7 @@ int iscst_tmf_init(void);
 int iscst_tx_thread(void *arg);
 void iscst_tx_queue(struct iscst_conn *conn, struct iscst_cmd *cmd);
 void iscst_tx_drain(struct iscst_conn *conn);
+void iscst_tx_flush_rx(struct iscst_conn *conn);
 void iscst_cmd_done(struct scst_cmd *scmd);
 int iscst_send_login_rsp(struct iscst_conn *conn, struct iscsi_login_rsp *rsp,
 			 const void *data, u32 len);

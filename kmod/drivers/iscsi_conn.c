@@ -255,9 +255,23 @@ static void iscst_conn_teardown(struct iscst_conn *conn)
 	}
 }
 
+/*
+ * TSIHs go round: a reinstated session gets a TSIH other than the one of
+ * the session it replaces, so that late PDUs of the old one cannot be
+ * taken for the new one's.
+ */
 int iscst_tsih_alloc(void)
 {
-	return ida_alloc_range(&iscst_tsih_ida, 1, U16_MAX, GFP_KERNEL);
+	static unsigned int next = 1;
+	unsigned int from = READ_ONCE(next);
+	int ret;
+
+	ret = ida_alloc_range(&iscst_tsih_ida, from, U16_MAX, GFP_KERNEL);
+	if (ret == -ENOSPC && from > 1)
+		ret = ida_alloc_range(&iscst_tsih_ida, 1, from - 1, GFP_KERNEL);
+	if (ret > 0)
+		WRITE_ONCE(next, ret == U16_MAX ? 1 : ret + 1);
+	return ret;
 }
 
 static int iscst_rx_thread(void *arg)
@@ -304,6 +318,7 @@ int iscst_conn_create(struct socket *sock, void (*data_ready)(struct sock *sk))
 	spin_lock_init(&conn->tx_lock);
 	INIT_LIST_HEAD(&conn->tx_list);
 	init_waitqueue_head(&conn->tx_wait);
+	mutex_init(&conn->send_lock);
 	init_waitqueue_head(&conn->tmf_wait);
 	init_completion(&conn->logout_done);
 	INIT_WORK(&conn->release_work, iscst_conn_release_work);

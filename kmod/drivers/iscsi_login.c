@@ -258,7 +258,7 @@ static void iscst_login_op_key(struct iscst_login *l, const char *key,
 		if (iscst_parse_num(val, 512, 16777215, &v)) {
 			iscst_login_add(l, key, "Reject");
 		} else {
-			p->first_burst = min(v, cfg->first_burst);
+			p->first_burst = min3(v, cfg->first_burst, cfg->max_burst);
 			iscst_login_add(l, key, "%u", p->first_burst);
 		}
 	} else if (!strcmp(key, "InitialR2T")) {
@@ -821,7 +821,12 @@ int iscst_login(struct iscst_conn *conn)
 	/* A session that never declared it gets the default 8192. */
 	if (!l->mrdsl_declared)
 		l->p.max_recv_dsl = ISCST_LOGIN_DSL;
-	/* A FirstBurstLength beyond MaxBurstLength would make no sense. */
+	/*
+	 * Keys the initiator did not propose keep their RFC defaults, which
+	 * may exceed the target's limits: R2Ts and Data-In sequences may
+	 * always be shorter than MaxBurstLength, so use the smaller value.
+	 */
+	l->p.max_burst = min(l->p.max_burst, l->cfg.max_burst);
 	l->p.first_burst = min(l->p.first_burst, l->p.max_burst);
 	conn->p = l->p;
 	conn->nop_interval = l->cfg.nop_interval;

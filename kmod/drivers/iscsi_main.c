@@ -376,12 +376,12 @@ static int iscst_target_set_param(struct scst_tgt *stgt, const char *param,
 		NL_SET_ERR_MSG(extack, "invalid value for this iSCSI target parameter");
 		goto out;
 	}
-	if (cfg.first_burst > cfg.max_burst) {
-		NL_SET_ERR_MSG(extack, "FirstBurstLength exceeds MaxBurstLength");
-		ret = -EINVAL;
-		goto out;
-	}
-	/* New values apply to the sessions that log in afterwards. */
+	/*
+	 * New values apply to the sessions that log in afterwards. A
+	 * FirstBurstLength above MaxBurstLength is not refused here (one
+	 * parameter is set at a time); a login never offers more than
+	 * MaxBurstLength.
+	 */
 	tgt->cfg = cfg;
 out:
 	mutex_unlock(&tgt->cfg_lock);

@@ -21,6 +21,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
+#include <net/sock.h>
 #ifdef HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
 #else
@@ -881,6 +882,8 @@ static int iscst_rx_logout(struct iscst_conn *conn)
 	 */
 	WRITE_ONCE(conn->state, ISCST_CONN_LOGOUT);
 	iscst_abort_waiting(conn, NULL, 0);
+	/* Responses this thread queued go out while it waits. */
+	wake_up(&conn->tx_wait);
 	wait_event(conn->tmf_wait, !atomic_read(&conn->nr_cmds) ||
 		   iscst_conn_closing(conn));
 
@@ -895,6 +898,7 @@ static int iscst_rx_logout(struct iscst_conn *conn)
 			 be16_to_cpu(req->cid) != conn->cid) ?
 			ISCSI_LOGOUT_CID_NOT_FOUND : ISCSI_LOGOUT_SUCCESS;
 	iscst_tx_queue(conn, rsp);
+	wake_up(&conn->tx_wait);
 	pr_debug("%s: logout (reason %u)\n", conn->sess_name ?: "discovery",
 		 reason);
 	/* The send thread closes the connection once the response is out. */
@@ -936,6 +940,9 @@ static int iscst_rx_pdu(struct iscst_conn *conn)
 
 	dlen = ntoh24(hdr->dlength);
 	op = hdr->opcode & ISCSI_OPCODE_MASK;
+	pr_debug("%s: rx op 0x%02x flags 0x%02x itt 0x%x dlen %u\n",
+		 conn->sess_name ?: "discovery", hdr->opcode, hdr->flags,
+		 be32_to_cpu((__force __be32)hdr->itt), dlen);
 	if (dlen > conn->p.max_recv_dsl) {
 		iscst_proto_err(conn, "data segment of %u bytes, at most %u allowed (opcode 0x%02x)",
 				dlen, conn->p.max_recv_dsl, op);
@@ -972,9 +979,18 @@ static int iscst_rx_pdu(struct iscst_conn *conn)
 /* Full feature phase: until the connection fails or logs out. */
 int iscst_rx_loop(struct iscst_conn *conn)
 {
+	struct sock *sk = conn->sock->sk;
 	int ret;
 
 	do {
+		/*
+		 * Before waiting for input, send what was completed (or
+		 * queued) here; while input is pending, keep reading so
+		 * that responses go out in batches.
+		 */
+		if (!list_empty_careful(&conn->tx_list) &&
+		    skb_queue_empty_lockless(&sk->sk_receive_queue))
+			iscst_tx_flush_rx(conn);
 		ret = iscst_rx_pdu(conn);
 	} while (!ret && !iscst_conn_closing(conn));
 	if (ret && ret != -ECONNRESET && !iscst_conn_closing(conn))

@@ -18,6 +18,8 @@
 #include <linux/kthread.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/tcp.h>
+#include <net/sock.h>
 #ifdef HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
 #else
@@ -28,6 +30,11 @@
 /* NOP-In pings take tags from their own range; R2Ts use the lower half. */
 #define ISCST_NOP_TTT_BASE	0x80000000U
 
+/*
+ * Queue a PDU. The receive thread sends what it queued itself before it
+ * waits for more input (iscst_rx_loop()), so only other contexts need to
+ * wake the send thread.
+ */
 void iscst_tx_queue(struct iscst_conn *conn, struct iscst_cmd *cmd)
 {
 	unsigned long flags;
@@ -35,7 +42,8 @@ void iscst_tx_queue(struct iscst_conn *conn, struct iscst_cmd *cmd)
 	spin_lock_irqsave(&conn->tx_lock, flags);
 	list_add_tail(&cmd->tx_entry, &conn->tx_list);
 	spin_unlock_irqrestore(&conn->tx_lock, flags);
-	wake_up(&conn->tx_wait);
+	if (current != conn->rx_thread)
+		wake_up(&conn->tx_wait);
 }
 
 /* The core finished a task (any context): its response is to be sent. */
@@ -341,6 +349,8 @@ static int iscst_tx_one(struct iscst_conn *conn, struct iscst_cmd *cmd,
 {
 	int ret;
 
+	pr_debug("%s: tx kind %u itt 0x%x more %d\n",
+		 conn->sess_name ?: "discovery", cmd->kind, cmd->itt, more);
 	switch (cmd->kind) {
 	case ISCST_CMD_SCSI:
 		ret = iscst_tx_scsi(conn, cmd, more);
@@ -373,7 +383,11 @@ static void iscst_tx_nop(struct iscst_conn *conn, bool *pending, u32 *seq)
 	struct iscsi_nopin hdr = { };
 
 	if (*pending) {
-		if (time_after(last, conn->nop_sent)) {
+		/*
+		 * Any PDU since the ping shows the initiator alive; an answer
+		 * within the same jiffy counts too.
+		 */
+		if (time_after_eq(last, conn->nop_sent)) {
 			*pending = false;
 		} else if (time_after(now, conn->nop_sent +
 				      conn->nop_timeout * HZ)) {
@@ -397,17 +411,91 @@ static void iscst_tx_nop(struct iscst_conn *conn, bool *pending, u32 *seq)
 		iscst_conn_close(conn);
 }
 
+/* Bytes a queued item puts on the wire, roughly (for the receive side). */
+static u32 iscst_tx_size(struct iscst_cmd *cmd)
+{
+	u32 n = ISCST_BHS_LEN + 2 * ISCST_DIGEST_LEN + 4;
+
+	if (cmd->kind == ISCST_CMD_SCSI) {
+		if (cmd->scmd.data_dir == SCST_DATA_READ)
+			n += cmd->scmd.data_len +
+			     (cmd->scmd.data_len / cmd->conn->p.max_xmit_dsl + 1) *
+			     (ISCST_BHS_LEN + 2 * ISCST_DIGEST_LEN + 4);
+		n += ISCST_BHS_LEN + SCST_SENSE_BUFFERSIZE;
+	} else {
+		n += cmd->data_len;
+	}
+	return n;
+}
+
+/*
+ * Send what is queued, in order; called with send_lock held. From the
+ * receive thread (@from_rx) it sends only what fits in the socket's free
+ * space, so that it never blocks on a peer that does not read, and leaves
+ * the rest to the send thread.
+ */
+static void iscst_tx_flush(struct iscst_conn *conn, bool from_rx)
+{
+	struct sock *sk = conn->sock->sk;
+	bool pushed = true;
+
+	lockdep_assert_held(&conn->send_lock);
+	for (;;) {
+		struct iscst_cmd *cmd;
+		bool more;
+
+		spin_lock_irq(&conn->tx_lock);
+		cmd = list_first_entry_or_null(&conn->tx_list, struct iscst_cmd,
+					       tx_entry);
+		if (cmd && from_rx && iscst_tx_size(cmd) > sk_stream_wspace(sk)) {
+			spin_unlock_irq(&conn->tx_lock);
+			wake_up(&conn->tx_wait);
+			break;
+		}
+		if (cmd)
+			list_del_init(&cmd->tx_entry);
+		more = !list_empty(&conn->tx_list);
+		spin_unlock_irq(&conn->tx_lock);
+		if (!cmd)
+			break;
+		/* More to send right away: let TCP fill its segments. */
+		if (iscst_tx_one(conn, cmd, more)) {
+			iscst_conn_close(conn);
+			return;
+		}
+		pushed = !more;
+		if (iscst_conn_closing(conn))
+			return;
+	}
+	/* The last PDU went out with MSG_MORE, and nothing followed it. */
+	if (!pushed)
+		tcp_sock_set_cork(sk, false);
+}
+
+/*
+ * The receive thread answers what it just submitted itself, when the core
+ * completed it inline: no hand-off to the send thread on that path.
+ */
+void iscst_tx_flush_rx(struct iscst_conn *conn)
+{
+	if (!mutex_trylock(&conn->send_lock)) {
+		/* The send thread is at it and will see the queue. */
+		wake_up(&conn->tx_wait);
+		return;
+	}
+	iscst_tx_flush(conn, true);
+	mutex_unlock(&conn->send_lock);
+}
+
 int iscst_tx_thread(void *arg)
 {
 	struct iscst_conn *conn = arg;
 	bool nop_pending = false;
 	u32 nop_seq = 0;
 	unsigned int noio;
-	LIST_HEAD(batch);
 
 	noio = memalloc_noio_save();
 	while (!kthread_should_stop()) {
-		struct iscst_cmd *cmd;
 		long timeout = conn->nop_interval ? HZ : MAX_SCHEDULE_TIMEOUT;
 
 		wait_event_interruptible_timeout(conn->tx_wait,
@@ -423,29 +511,11 @@ int iscst_tx_thread(void *arg)
 			__set_current_state(TASK_RUNNING);
 			continue;
 		}
-
-		spin_lock_irq(&conn->tx_lock);
-		list_splice_tail_init(&conn->tx_list, &batch);
-		spin_unlock_irq(&conn->tx_lock);
-
-		while (!list_empty(&batch)) {
-			cmd = list_first_entry(&batch, struct iscst_cmd, tx_entry);
-			list_del_init(&cmd->tx_entry);
-			/* More to send right away: let TCP fill its segments. */
-			if (iscst_tx_one(conn, cmd, !list_empty(&batch))) {
-				iscst_conn_close(conn);
-				break;
-			}
-			if (iscst_conn_closing(conn))
-				break;
-		}
-		if (!list_empty(&batch)) {
-			spin_lock_irq(&conn->tx_lock);
-			list_splice_init(&batch, &conn->tx_list);
-			spin_unlock_irq(&conn->tx_lock);
-		}
+		mutex_lock(&conn->send_lock);
+		iscst_tx_flush(conn, false);
 		if (conn->nop_interval && !iscst_conn_closing(conn))
 			iscst_tx_nop(conn, &nop_pending, &nop_seq);
+		mutex_unlock(&conn->send_lock);
 	}
 	complete_all(&conn->logout_done);
 	memalloc_noio_restore(noio);
