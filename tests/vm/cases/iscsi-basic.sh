@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# iSCSI with open-iscsi over loopback: SendTargets discovery (IPv4 and
+# IPv6) lists the enabled target and not a disabled one; login makes its
+# LUNs appear as disks with the devices' identity; fio verifies data; the
+# session is listed through the family with the initiator's name and the
+# negotiated parameters; force close makes the initiator come back as a new
+# session; logout removes the disks; unload frees everything.
+# vm-timeout: 600
+set -eu
+. "$(dirname "$0")/iscsi-lib.sh"
+
+T=iqn.2026-11.org.example:basic
+T2=iqn.2026-11.org.example:disabled
+P=127.0.0.1
+INIT=iqn.2026-11.org.example:basic-init
+
+iscsi_start
+truncate -s 256M /tmp/basic.img
+sc device add f0 handler vdisk_fileio filename /tmp/basic.img usn SN-BASIC0
+sc device add n1 handler vdisk_nullio size 1G usn SN-BASIC1
+sc target add $T driver iscsi
+sc target add $T2 driver iscsi
+sc lun add $T 0 f0
+sc lun add $T 1 n1
+sc lun add $T2 0 n1
+sc target set $T enabled on
+
+# A name that is no iSCSI name is refused.
+! "$SCSTCTL" target add not-an-iqn driver iscsi 2>/dev/null ||
+	die "a target named not-an-iqn was accepted"
+
+iscsi_start_initiator $INIT
+out=$(iscsi_discover $P)
+echo "$out" | grep -qx "$P:3260,1 $T" || die "discovery does not list $T: $out"
+! echo "$out" | grep -q "$T2" || die "discovery lists the disabled target $T2"
+out=$(iscsi_discover "[::1]")
+echo "$out" | grep -qx "\[::1\]:3260,1 $T" ||
+	die "IPv6 discovery does not list $T: $out"
+say "discovery ok (IPv4 and IPv6)"
+
+# The disabled target refuses logins until it is enabled.
+iscsiadm -m node -T $T2 -p $P -o new >/dev/null
+iscsi_login_fails $T2 $P
+iscsiadm -m node -T $T2 -p $P -o delete >/dev/null
+
+iscsi_login $T $P
+d0=$(wait_disk $T 0)
+d1=$(wait_disk $T 1)
+[ "$(sg_vpd -p sn "/dev/$d0" | sed -n 's/^ *Unit serial number: *//p')" = SN-BASIC0 ] ||
+	die "LUN 0 ($d0) does not show serial SN-BASIC0"
+[ "$(sg_vpd -p sn "/dev/$d1" | sed -n 's/^ *Unit serial number: *//p')" = SN-BASIC1 ] ||
+	die "LUN 1 ($d1) does not show serial SN-BASIC1"
+[ "$(blockdev --getsize64 "/dev/$d1")" = $((1 << 30)) ] || die "LUN 1 is not 1 GiB"
+say "login ok: LUN 0 is $d0, LUN 1 is $d1"
+
+fio_verify "$d0" 48M
+say "fio verify ok on $d0"
+
+# Listed through the family: initiator name and negotiated parameters.
+"$SCSTCTL" session show $T | grep -q "initiator $INIT" ||
+	die "session of $INIT not listed: $("$SCSTCTL" session show $T)"
+params=$(sess_params $T)
+echo "$params" | grep -q "HeaderDigest=None" || die "no HeaderDigest in $params"
+echo "$params" | grep -q "MaxConnections=1" || die "no MaxConnections in $params"
+echo "$params" | grep -q "initiator_address=127.0.0.1:" ||
+	die "no initiator_address in $params"
+sess=$("$SCSTCTL" -j session show $T | jq -r '.[0].name')
+[ "$sess" = "$INIT,i,0x$(echo "$params" | sed -n 's/.* isid=0x//p')" ] ||
+	die "session name $sess is not the initiator port name"
+addr=$(echo "$params" | sed -n 's/.* initiator_address=//p')
+
+# Force close: the session goes at once; the initiator notices, and logs in
+# again as a new session (a new TCP connection).
+sc session del $T "$sess"
+[ -z "$("$SCSTCTL" session show $T)" ] || die "the session survived force close"
+has_session() {
+	[ -n "$("$SCSTCTL" session show $T)" ]
+}
+wait_until 90 has_session || die "the initiator did not come back after force close"
+naddr=$(sess_params $T | sed -n 's/.* initiator_address=//p')
+[ -n "$naddr" ] && [ "$naddr" != "$addr" ] ||
+	die "the session after force close is not a new connection ($addr, $naddr)"
+d0=$(wait_disk $T 0)
+dd if="/dev/$d0" of=/dev/null bs=64k count=16 iflag=direct 2>/dev/null ||
+	die "reading $d0 fails after the session came back"
+say "force close ok: the initiator came back with a new session"
+
+iscsi_logout $T $P
+wait_until 30 iscsi_no_session $T || die "the session is still there after logout"
+[ ! -e "/sys/block/$d0" ] || die "$d0 is still there after logout"
+[ -z "$("$SCSTCTL" session show $T)" ] || die "the target still lists a session"
+say "logout ok"
+
+iscsi_finish
