@@ -141,6 +141,27 @@ wait_until() {	# SECONDS CMD...
 	done
 }
 
+# disk HOST LUN: the /dev/sdX of that LUN of scst_local host HOST, if it
+# is there (LUNs from 256 on use the flat addressing Linux shows).
+disk() {
+	local l d
+	if [ "$2" -lt 256 ]; then l=$2; else l=$((0x4000 | $2)); fi
+	for d in /sys/bus/scsi/devices/"$1":*:*:"$l"/block/*; do
+		[ -e "$d" ] && { echo "/dev/${d##*/}"; return 0; }
+	done
+	return 1
+}
+
+# wait_disk HOST LUN: the same, waiting for the disk to show up.
+wait_disk() {
+	wait_until 30 disk "$1" "$2" >/dev/null || die "no disk for LUN $2 on host $1"
+	disk "$1" "$2"
+}
+
+no_disk() {	# HOST LUN: the disk is gone
+	! disk "$1" "$2" >/dev/null
+}
+
 # fio_stop PID OUTFILE: end a time-based fio early with SIGINT, as a person
 # would with ^C. fio then exits 128 although the I/O went well: accept that
 # (or 0) and fail on anything else; the caller checks the report itself.

@@ -18,7 +18,7 @@ modprobe scst_local
 events=/tmp/core-objects.events
 "$YNL" --events >"$events" 2>/tmp/core-objects.listener &
 listener=$!
-wait_until 30 grep -q listening /tmp/core-objects.listener ||
+wait_until 120 grep -q listening /tmp/core-objects.listener ||
 	die "event listener did not start"
 
 say "global settings"
@@ -30,7 +30,7 @@ gen0=$(echo "$g" | jq '.generation')
 nl global-set '{"async-lun-replace": 1}' >/dev/null
 expect async-set "$(nl global-get | jq '."async-lun-replace"')" 1
 nl global-set '{"async-lun-replace": 0}' >/dev/null
-nl_fails global-set '{"async-lun-replace": 2}' "Numerical result out of range" "bad-attr\": \".async-lun-replace"
+nl_fails global-set '{"async-lun-replace": 2}' "Numerical result out of range" "bad-attr\":\".async-lun-replace"
 nl_fails global-get '{"lun": 1}' "Invalid argument" ""
 nl_unpriv global-set '{"async-lun-replace": 1}'
 [ "$(nl global-get | jq '.generation')" -gt "$gen0" ] ||

@@ -20,25 +20,6 @@ sess_host() {
 		jq -r ".[] | select(.session == \"$1\") | .\"scsi-host\""
 }
 
-# disk HOST LUN: /dev/sdX of that LUN, once it shows up.
-disk() {
-	local l d
-	if [ "$2" -lt 256 ]; then l=$2; else l=$((0x4000 | $2)); fi
-	for d in /sys/bus/scsi/devices/"$1":*:*:"$l"/block/*; do
-		[ -e "$d" ] && { echo "/dev/${d##*/}"; return 0; }
-	done
-	return 1
-}
-
-wait_disk() {	# HOST LUN
-	wait_until 30 disk "$1" "$2" >/dev/null || die "no disk for LUN $2 on host $1"
-	disk "$1" "$2"
-}
-
-no_disk() {	# HOST LUN
-	! disk "$1" "$2" >/dev/null
-}
-
 # turs DEV: the sense of one TEST UNIT READY (empty if GOOD).
 turs() {
 	sg_turs -v "$1" 2>&1 || true

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 200 LUN replaces back and forth between two paths to the same storage
+# (two dm devices over one loop device, vdisk_blockio on each), alternately
+# synchronous and asynchronous, under fio with crc32c verification: no I/O
+# error, no verification error, and every cleanup is freed.
+# vm-timeout: 1200
+set -eu
+. "$(dirname "$0")/core-lib.sh"
+
+modprobe loop
+modprobe dm-mod
+core_load
+modprobe scst_vdisk
+modprobe scst_local
+
+truncate -s 64M /tmp/store.img
+loopdev=$(losetup -f --show /tmp/store.img)
+dmsetup create scst-q0 --table "0 131072 linear $loopdev 0"
+dmsetup create scst-q1 --table "0 131072 linear $loopdev 0"
+dmsetup mknodes
+
+nl device-new '{"handler": "vdisk_blockio", "device": "q0", "dev-filename": "/dev/mapper/scst-q0"}' >/dev/null
+nl device-new '{"handler": "vdisk_blockio", "device": "q1", "dev-filename": "/dev/mapper/scst-q1"}' >/dev/null
+nl target-new '{"driver": "scst_local", "target": "t0"}' >/dev/null
+nl lun-new '{"target": "t0", "lun": 0, "device": "q0"}' >/dev/null
+nl session-new '{"target": "t0", "initiator": "iqn.fio", "session": "s"}' >/dev/null
+host=$(nl_dump session-get | jq -r '.[0]."scsi-host"')
+sd=$(wait_disk "$host" 0)
+say "fio on $sd"
+
+fio --name=verify --filename="$sd" --direct=1 --ioengine=libaio --iodepth=16 \
+	--rw=randwrite --bs=4k --size=48M --verify=crc32c --verify_backlog=256 \
+	--verify_fatal=1 --verify_state_save=0 --rate_iops=${FIO_RATE:-200} \
+	--time_based --runtime=900 --output=/tmp/fio.out &
+fio_pid=$!
+sleep 5
+
+n=${REPLACES:-200}
+async=0
+t0=$(date +%s)
+for i in $(seq 1 "$n"); do
+	dev=q$((i % 2))
+	if [ $((i % 2)) = 0 ]; then flags='["async"]'; else flags='[]'; fi
+	r=$(nl lun-replace "{\"target\": \"t0\", \"lun\": 0, \"device\": \"$dev\", \"replace-flags\": $flags}")
+	if [ "$flags" != '[]' ]; then
+		[ "$(echo "$r" | jq '."cleanup-id"')" != null ] || die "async replace without a cleanup id: $r"
+		async=$((async + 1))
+	fi
+	kill -0 "$fio_pid" 2>/dev/null || die "fio stopped early: $(cat /tmp/fio.out)"
+done
+say "$n replaces done ($async async) in $(( $(date +%s) - t0 ))s"
+wait_until 60 cleanups_gone || die "cleanups left: $(nl_dump cleanup-get)"
+
+fio_stop "$fio_pid" /tmp/fio.out
+grep -q "err= 0" /tmp/fio.out || die "fio reports errors: $(cat /tmp/fio.out)"
+dmesg | grep -qi "I/O error" && die "I/O errors in the kernel log: $(dmesg | grep -i 'I/O error' | head)"
+say "fio: $(grep -o 'write: IOPS=[^,]*' /tmp/fio.out | head -1)"
+# Every replace was announced, and every cleanup went all the way.
+expect generation-moved "$([ "$(nl global-get | jq .generation)" -gt "$n" ] && echo yes)" yes
+
+nl target-del '{"target": "t0"}' >/dev/null
+core_finish
+dmsetup remove scst-q0
+dmsetup remove scst-q1
+losetup -d "$loopdev"

@@ -1,0 +1,145 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 10,000 LUNs across 1,000 targets (and 1,000 devices): created, listed
+# (complete and consistent), and cleared, with the time each step takes.
+# The listing is timed with a bare netlink dump that only counts messages,
+# so that the client's decoding does not hide the kernel's cost.
+# vm-timeout: 1500
+# vm-mem: 2G
+set -eu
+. "$(dirname "$0")/core-lib.sh"
+
+ntgt=${SCALE_TARGETS:-1000}
+nlun=${SCALE_LUNS:-10}
+
+core_load
+modprobe scst_vdisk
+modprobe scst_local
+
+# bulk: send the requests on stdin to the case's client, one by one,
+# failing at the first error.
+bulk() {
+	local req line
+	while read -r req; do
+		echo "$req" >&7
+		read -r line <&8 || die "client gone"
+		case $line in
+		'{"ok"'*) ;;
+		*) die "$req: $line" ;;
+		esac
+	done
+}
+
+now() {
+	date +%s.%N
+}
+
+elapsed() {	# START
+	awk "BEGIN { printf \"%.2f\", $(now) - $1 }"
+}
+
+# A dump that counts the objects it receives and the parts flagged as
+# interrupted, with the time it took; with a DELAY, it reads slowly (and
+# says "started" on stderr after the first part).
+dump_count() {	# OP [DELAY]
+	/usr/bin/python3 - "$PWD/build/ynl/tools/net/ynl" \
+		"$PWD/kmod/include/uapi/scst.yaml" "$1" "${2:-0}" <<'EOF'
+import socket, struct, sys, time
+sys.path.insert(0, sys.argv[1])
+from lib import YnlFamily
+from lib.ynl import NlMsgs, Netlink
+
+ynl = YnlFamily(sys.argv[2], '')
+op = ynl.ops[sys.argv[3]]
+msg = ynl._encode_message(op, {}, [Netlink.NLM_F_DUMP], 1)
+t = time.monotonic()
+ynl.sock.send(msg, 0)
+n = intr = 0
+done = False
+delay = float(sys.argv[4])
+while not done:
+    data = ynl.sock.recv(1 << 20)
+    if delay:
+        print('started', file=sys.stderr, flush=True)
+        time.sleep(delay)
+    for m in NlMsgs(data):
+        if m.nl_flags & 0x10:		# NLM_F_DUMP_INTR
+            intr += 1
+        if m.error or m.done:
+            if m.error:
+                sys.exit('dump failed: %d' % m.error)
+            done = True
+            break
+        n += 1
+print(n, intr, '%.3f' % (time.monotonic() - t))
+EOF
+}
+
+say "creating $ntgt targets with $nlun LUNs each"
+t=$(now)
+for i in $(seq 0 $((ntgt - 1))); do
+	echo "do device-new {\"handler\": \"vdisk_nullio\", \"device\": \"d$i\"}"
+done | bulk
+tdev=$(elapsed "$t")
+t=$(now)
+for i in $(seq 0 $((ntgt - 1))); do
+	echo "do target-new {\"driver\": \"scst_local\", \"target\": \"t$i\"}"
+done | bulk
+ttgt=$(elapsed "$t")
+t=$(now)
+for i in $(seq 0 $((ntgt - 1))); do
+	for l in $(seq 0 $((nlun - 1))); do
+		echo "do lun-new {\"target\": \"t$i\", \"lun\": $l, \"device\": \"d$i\"}"
+	done
+done | bulk
+tlun=$(elapsed "$t")
+say "created $ntgt devices in ${tdev}s, $ntgt targets in ${ttgt}s, $((ntgt * nlun)) LUNs in ${tlun}s"
+
+say "listing"
+read -r n intr tlist <<<"$(dump_count lun-get)"
+expect luns "$n" $((ntgt * nlun))
+expect interrupted "$intr" 0
+read -r nt intr ttgtl <<<"$(dump_count target-get)"
+expect targets "$nt" "$ntgt"
+read -r nd intr tdevl <<<"$(dump_count device-get)"
+expect devices "$nd" "$ntgt"
+say "listed $n LUNs in ${tlist}s, $nt targets in ${ttgtl}s, $nd devices in ${tdevl}s"
+# The decoded listing is complete and right, one target at a time too.
+all=$(nl_dump lun-get)
+expect decoded "$(echo "$all" | jq length)" $((ntgt * nlun))
+expect last "$(echo "$all" | jq -c '.[-1] | [.target, .lun, .device]')" \
+	"[\"t$((ntgt - 1))\",$((nlun - 1)),\"d$((ntgt - 1))\"]"
+expect one "$(nl_dump lun-get '{"target": "t7"}' | jq -c '[.[].lun] | length')" "$nlun"
+
+say "a dump that overlaps a change is flagged"
+dump_count lun-get 0.05 >/tmp/slow.out 2>/tmp/slow.err &
+slow=$!
+wait_until 60 grep -q started /tmp/slow.err || die "slow dump did not start"
+nl lun-del '{"target": "t0", "lun": 0}' >/dev/null
+wait "$slow" || die "slow dump failed: $(cat /tmp/slow.err)"
+read -r n intr tlist <<<"$(cat /tmp/slow.out)"
+[ "$intr" -gt 0 ] || die "a dump across a change was not flagged: $n objects, $intr flagged"
+nl lun-new '{"target": "t0", "lun": 0, "device": "d0"}' >/dev/null
+say "overlapping dump: $n objects, $intr parts flagged NLM_F_DUMP_INTR"
+
+say "clearing"
+t=$(now)
+for i in $(seq 0 $((ntgt - 1))); do
+	echo "do lun-clear {\"target\": \"t$i\"}"
+done | bulk
+tclear=$(elapsed "$t")
+t=$(now)
+for i in $(seq 0 $((ntgt - 1))); do
+	echo "do target-del {\"target\": \"t$i\"}"
+done | bulk
+ttdel=$(elapsed "$t")
+t=$(now)
+for i in $(seq 0 $((ntgt - 1))); do
+	echo "do device-del {\"device\": \"d$i\"}"
+done | bulk
+tddel=$(elapsed "$t")
+expect left "$(nl_dump lun-get | jq length)" 0
+say "cleared $((ntgt * nlun)) LUNs in ${tclear}s, deleted $ntgt targets in ${ttdel}s, $ntgt devices in ${tddel}s"
+
+core_finish
