@@ -159,6 +159,10 @@ expect parked-drained "$(echo "$cl" | jq '.[0]."cmds-inflight"')" 0
 nl_fails device-del '{"device": "p0"}' "Device or resource busy" \
 	"device 'p0' is held by pending cleanup $pid of an async LUN replace; release it first"
 expect p0-users "$(nl device-get '{"device": "p0"}' | jq '."dev-users"')" 1
+# The parked cleanup holds p0, which pins its handler's module.
+modprobe -r scst_vdisk 2>/dev/null &&
+	die "scst_vdisk was unloaded while a parked cleanup holds one of its devices"
+grep -q '^scst_vdisk ' /proc/modules || die "scst_vdisk is gone"
 nl_fails cleanup-release '{"cleanup-id": 999999}' "No such file or directory" \
 	"cleanup 999999 does not exist"
 nl_fails cleanup-release '{}' "Invalid argument" "either a cleanup id or"
