@@ -54,7 +54,10 @@ fio_stop "$fio_pid" /tmp/fio.out
 grep -q "err= 0" /tmp/fio.out || die "fio reports errors: $(cat /tmp/fio.out)"
 grep -qi "verify" /tmp/fio.out && grep -i "bad\|mismatch" /tmp/fio.out &&
 	die "verification errors: $(cat /tmp/fio.out)"
-dmesg | grep -qi "I/O error" && die "I/O errors in the kernel log: $(dmesg | grep -i 'I/O error' | head)"
+# Only the disk under fio counts: a churned LUN can be deleted while Linux
+# still reads its partition table, and those reads rightly fail.
+dmesg | grep -qi "I/O error, dev ${sd#/dev/}," &&
+	die "I/O errors on $sd in the kernel log: $(dmesg | grep -i 'I/O error' | head)"
 say "fio: $(grep -o 'write: IOPS=[^,]*' /tmp/fio.out | head -1)"
 
 core_finish
