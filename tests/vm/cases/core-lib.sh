@@ -162,17 +162,44 @@ no_disk() {	# HOST LUN: the disk is gone
 	! disk "$1" "$2" >/dev/null
 }
 
-# fio_stop PID OUTFILE: end a time-based fio early with SIGINT, as a person
-# would with ^C. fio then exits 128 although the I/O went well: accept that
-# (or 0) and fail on anything else; the caller checks the report itself.
-fio_stop() {
+# fio_start DISK SECONDS: crc32c-verified random writes on DISK in the
+# background for at most SECONDS, rate-limited to FIO_RATE IOPS (default
+# 200): the churn cases need steady verified I/O beside their changes, not
+# the most the VM can do, and their control path needs the CPU. The report
+# goes to /tmp/fio.out.
+fio_start() {
+	fio --name=verify --filename="$1" --direct=1 --ioengine=libaio \
+		--iodepth=16 --rw=randwrite --bs=4k --size=48M --verify=crc32c \
+		--verify_backlog=256 --verify_fatal=1 --verify_state_save=0 \
+		--rate_iops="${FIO_RATE:-200}" --time_based --runtime="$2" \
+		--output=/tmp/fio.out &
+	fio_pid=$!
+	sleep 5
+}
+
+# fio_running: fio must not have ended early.
+fio_running() {
+	kill -0 "$fio_pid" 2>/dev/null || die "fio stopped early: $(cat /tmp/fio.out)"
+}
+
+# fio_finish DISK: end fio with SIGINT, as a person would with ^C (fio then
+# exits 128 although its I/O went well: accept that, or 0), and fail on an
+# I/O or verification error in its report or an I/O error the kernel
+# logged for DISK.
+fio_finish() {
 	local rc=0
-	kill -INT "$1" 2>/dev/null || true
-	wait "$1" || rc=$?
+	kill -INT "$fio_pid" 2>/dev/null || true
+	wait "$fio_pid" || rc=$?
 	case $rc in
 	0|128) ;;
-	*) die "fio failed (exit $rc): $(cat "$2")" ;;
+	*) die "fio failed (exit $rc): $(cat /tmp/fio.out)" ;;
 	esac
+	grep -q "err= 0" /tmp/fio.out || die "fio reports errors: $(cat /tmp/fio.out)"
+	grep -qi "bad\|mismatch" /tmp/fio.out &&
+		die "verification errors: $(cat /tmp/fio.out)"
+	dmesg | grep -qi "I/O error, dev ${1#/dev/}," &&
+		die "I/O errors on $1 in the kernel log: $(dmesg | grep -i 'I/O error' | head)"
+	say "fio: $(grep -o 'write: IOPS=[^,]*' /tmp/fio.out | head -1)"
 }
 
 core_load() {

@@ -30,12 +30,7 @@ host=$(nl_dump session-get | jq -r '.[0]."scsi-host"')
 sd=$(wait_disk "$host" 0)
 say "fio on $sd"
 
-fio --name=verify --filename="$sd" --direct=1 --ioengine=libaio --iodepth=16 \
-	--rw=randwrite --bs=4k --size=48M --verify=crc32c --verify_backlog=256 \
-	--verify_fatal=1 --verify_state_save=0 --rate_iops=${FIO_RATE:-200} \
-	--time_based --runtime=900 --output=/tmp/fio.out &
-fio_pid=$!
-sleep 5
+fio_start "$sd" 900
 
 n=${REPLACES:-200}
 async=0
@@ -48,15 +43,14 @@ for i in $(seq 1 "$n"); do
 		[ "$(echo "$r" | jq '."cleanup-id"')" != null ] || die "async replace without a cleanup id: $r"
 		async=$((async + 1))
 	fi
-	kill -0 "$fio_pid" 2>/dev/null || die "fio stopped early: $(cat /tmp/fio.out)"
+	fio_running
 done
 say "$n replaces done ($async async) in $(( $(date +%s) - t0 ))s"
 wait_until 60 cleanups_gone || die "cleanups left: $(nl_dump cleanup-get)"
 
-fio_stop "$fio_pid" /tmp/fio.out
-grep -q "err= 0" /tmp/fio.out || die "fio reports errors: $(cat /tmp/fio.out)"
+fio_finish "$sd"
+# The LUN's one disk stays through every replace: no I/O error anywhere.
 dmesg | grep -qi "I/O error" && die "I/O errors in the kernel log: $(dmesg | grep -i 'I/O error' | head)"
-say "fio: $(grep -o 'write: IOPS=[^,]*' /tmp/fio.out | head -1)"
 # Every replace was announced, and every cleanup went all the way.
 expect generation-moved "$([ "$(nl global-get | jq .generation)" -gt "$n" ] && echo yes)" yes
 
