@@ -66,6 +66,9 @@ const struct nla_policy scst_policy[SCST_A_MAX + 1] = {
 	[SCST_A_CLEANUP_AGE_MS]		= { .type = NLA_U64 },
 	[SCST_A_CLEANUP_DRAINED]	= { .type = NLA_U32 },
 	[SCST_A_CLEANUP_DRAIN_MS]	= { .type = NLA_U64 },
+	[SCST_A_DRIVER_PARAM]		= { .type = NLA_STRING },
+	[SCST_A_TARGET_PARAM]		= { .type = NLA_STRING },
+	[SCST_A_SESSION_PARAM]		= { .type = NLA_STRING },
 };
 
 /*
@@ -379,6 +382,7 @@ static const struct {
 	[SCST_CMD_SESSION_GET]		= { "list sessions", 0 },
 	[SCST_CMD_CLEANUP_GET]		= { "list cleanups", 0 },
 	[SCST_CMD_CLEANUP_RELEASE]	= { "release cleanups", 0 },
+	[SCST_CMD_DRIVER_SET]		= { "change driver", SCST_A_DRIVER },
 };
 
 static void scst_explain(struct scst_ctx *ctx, const struct nl_msg *msg,

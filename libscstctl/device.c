@@ -17,19 +17,18 @@ static void scst_handler_free(void *obj)
 	free(h);
 }
 
-/* Handlers and drivers have the same shape on the wire. */
-static int scst_plugin_from_tb(struct nlattr **tb, struct nlmsghdr *nlh,
-			       int name_attr, struct scst_handler **out)
+static int scst_handler_from_tb(struct nlattr **tb, struct nlmsghdr *nlh,
+				void **out)
 {
 	struct scst_handler *h;
 	int err = -ENOMEM;
 
-	if (!tb[name_attr])
+	if (!tb[SCST_A_HANDLER])
 		return -EPROTO;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
-	h->name = scst_attr_strdup(tb[name_attr]);
+	h->name = scst_attr_strdup(tb[SCST_A_HANDLER]);
 	if (!h->name)
 		goto err;
 	err = scst_collect_strings(nlh, SCST_A_CREATE_ATTR, &h->create_attrs);
@@ -45,13 +44,6 @@ err:
 	return err;
 }
 
-static int scst_handler_from_tb(struct nlattr **tb, struct nlmsghdr *nlh,
-				void **out)
-{
-	return scst_plugin_from_tb(tb, nlh, SCST_A_HANDLER,
-				   (struct scst_handler **)out);
-}
-
 SCST_EXPORT int scst_handler_list(struct scst_ctx *ctx,
 				  struct scst_handler ***handlersp)
 {
@@ -65,31 +57,77 @@ SCST_EXPORT void scst_handler_list_free(struct scst_handler **handlers)
 	scst_array_free((void **)handlers, scst_handler_free);
 }
 
-/*
- * struct scst_driver has the layout of struct scst_handler, so the same
- * code fills and frees both.
- */
-_Static_assert(sizeof(struct scst_driver) == sizeof(struct scst_handler),
-	       "struct scst_driver must mirror struct scst_handler");
+static void scst_driver_free(void *obj)
+{
+	struct scst_driver *d = obj;
+
+	if (!d)
+		return;
+	free(d->name);
+	scst_strv_free(d->create_attrs);
+	scst_strv_free(d->runtime_attrs);
+	scst_strv_free(d->params);
+	free(d);
+}
 
 static int scst_driver_from_tb(struct nlattr **tb, struct nlmsghdr *nlh,
 			       void **out)
 {
-	return scst_plugin_from_tb(tb, nlh, SCST_A_DRIVER,
-				   (struct scst_handler **)out);
+	struct scst_driver *d;
+	int err = -ENOMEM;
+
+	if (!tb[SCST_A_DRIVER])
+		return -EPROTO;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->name = scst_attr_strdup(tb[SCST_A_DRIVER]);
+	if (!d->name)
+		goto err;
+	err = scst_collect_strings(nlh, SCST_A_CREATE_ATTR, &d->create_attrs);
+	if (!err)
+		err = scst_collect_strings(nlh, SCST_A_RUNTIME_ATTR,
+					   &d->runtime_attrs);
+	if (!err)
+		err = scst_collect_strings(nlh, SCST_A_DRIVER_PARAM, &d->params);
+	if (err)
+		goto err;
+	*out = d;
+	return 0;
+err:
+	scst_driver_free(d);
+	return err;
 }
 
 SCST_EXPORT int scst_driver_list(struct scst_ctx *ctx,
 				 struct scst_driver ***driversp)
 {
 	return scst_list(ctx, SCST_CMD_DRIVER_GET, NULL, NULL,
-			 scst_driver_from_tb, scst_handler_free,
+			 scst_driver_from_tb, scst_driver_free,
 			 (void ***)driversp);
 }
 
 SCST_EXPORT void scst_driver_list_free(struct scst_driver **drivers)
 {
-	scst_array_free((void **)drivers, scst_handler_free);
+	scst_array_free((void **)drivers, scst_driver_free);
+}
+
+SCST_EXPORT int scst_driver_set_params(struct scst_ctx *ctx,
+				       const char *driver,
+				       const char *const *params)
+{
+	struct nl_msg *msg;
+	int err;
+
+	err = scst_need(ctx, driver, "driver");
+	if (!err)
+		err = scst_msg_strs(ctx, SCST_CMD_DRIVER_SET, 0, &msg,
+				    SCST_A_DRIVER, driver, 0);
+	if (!err)
+		err = scst_params_put(ctx, msg, SCST_A_DRIVER_PARAM, params);
+	if (err)
+		return err;
+	return scst_request(ctx, msg, NULL, NULL);
 }
 
 /* Devices */

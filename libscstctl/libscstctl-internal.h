@@ -98,6 +98,17 @@ extern const struct nla_policy scst_policy[SCST_A_MAX + 1];
 int scst_put_str(struct nl_msg *msg, int type, const char *s);
 int scst_put_opt_str(struct nl_msg *msg, int type, const char *s);
 
+/* Longest "key=value" parameter, without its NUL (the kernel's bound). */
+#define SCST_PARAM_MAX		4095
+
+/*
+ * Checks every "key=value" of @params and adds each as an attribute of
+ * @type to @msg; on failure @msg is freed and scst_ctx_errmsg() names
+ * the offending parameter.
+ */
+int scst_params_put(struct scst_ctx *ctx, struct nl_msg *msg, int type,
+		    const char *const *params);
+
 char *scst_attr_strdup(const struct nlattr *nla);
 int scst_dup_opt(struct nlattr **tb, int type, char **out);
 int scst_collect_strings(struct nlmsghdr *nlh, int type, char ***out);

@@ -304,13 +304,19 @@ void scst_handler_list_free(struct scst_handler **handlers);
 /**
  * struct scst_driver - a target driver (transport)
  * @name: "scst_local", "iscsi", ...
- * @create_attrs: NULL-terminated names of attributes accepted at creation
- * @runtime_attrs: NULL-terminated names of attributes settable later
+ * @create_attrs: NULL-terminated keys of the driver's own parameters (see
+ *	scst_driver_set_params())
+ * @runtime_attrs: NULL-terminated names of what can be set on its targets:
+ *	"enabled" and the keys of its target parameters (see
+ *	scst_target_set_params())
+ * @params: NULL-terminated current driver parameters, "key=value" (never
+ *	a secret); empty for a driver that has none (since 0.2.0)
  */
 struct scst_driver {
 	char	*name;
 	char	**create_attrs;
 	char	**runtime_attrs;
+	char	**params;
 };
 
 /**
@@ -332,6 +338,39 @@ int scst_driver_list(struct scst_ctx *ctx, struct scst_driver ***driversp);
  * Since: 0.1.0
  */
 void scst_driver_list_free(struct scst_driver **drivers);
+
+/*
+ * Driver and target parameters
+ *
+ * What only one transport knows (iSCSI portals, CHAP accounts, negotiation
+ * limits) is set as "key=value" strings: the key is everything before the
+ * first '=', the value everything after it (it may be empty and may contain
+ * '=' and blanks). Which keys a driver accepts is listed by
+ * scst_driver_list(); the driver checks keys and values. The parameters of
+ * one call are applied in order and the first one refused stops the call:
+ * those before it stay applied. Secrets (CHAP secrets) are accepted but
+ * never listed back.
+ */
+
+/**
+ * scst_driver_set_params() - set parameters of a target driver
+ * @ctx: context
+ * @driver: driver name
+ * @params: NULL-terminated "key=value" strings, at least one, each of at
+ *	most 4095 bytes, e.g. "portals=0.0.0.0:3260"
+ *
+ * Nothing is sent when a parameter is malformed (no '=', an empty key, too
+ * long); scst_ctx_errmsg() then names it.
+ *
+ * Return: 0, -EINVAL (a malformed parameter, none given, or a key or value
+ * the driver refused; scst_ctx_err_attr() is then SCST_A_DRIVER_PARAM),
+ * -ERANGE (a parameter too long), -ENOENT (no such driver), -EOPNOTSUPP
+ * (the driver takes no parameters), or -errno.
+ *
+ * Since: 0.2.0
+ */
+int scst_driver_set_params(struct scst_ctx *ctx, const char *driver,
+			   const char *const *params);
 
 /* ------------------------------------------------------------------ */
 /* Devices                                                             */
@@ -571,6 +610,8 @@ void scst_device_list_free(struct scst_device **devices);
  * @enabled: accepting logins
  * @rel_tgt_id: relative target port identifier
  * @nr_sessions: sessions currently open
+ * @params: NULL-terminated current target parameters, "key=value" (never
+ *	a secret); empty for a driver that has none (since 0.2.0)
  */
 struct scst_target {
 	char		*name;
@@ -578,6 +619,7 @@ struct scst_target {
 	bool		enabled;
 	uint32_t	rel_tgt_id;
 	uint32_t	nr_sessions;
+	char		**params;
 };
 
 /**
@@ -615,6 +657,30 @@ int scst_target_del(struct scst_ctx *ctx, const char *name);
  * Since: 0.1.0
  */
 int scst_target_enable(struct scst_ctx *ctx, const char *name, bool enabled);
+
+/**
+ * scst_target_set_params() - set parameters of a target
+ * @ctx: context
+ * @name: target name
+ * @params: NULL-terminated "key=value" strings, at least one, each of at
+ *	most 4095 bytes, e.g. "HeaderDigest=CRC32C" or
+ *	"IncomingUser=joe 12charsecret" (see "Driver and target parameters"
+ *	above)
+ *
+ * Nothing is sent when a parameter is malformed (no '=', an empty key, too
+ * long); scst_ctx_errmsg() then names it. Whether the target is enabled
+ * does not change.
+ *
+ * Return: 0, -EINVAL (a malformed parameter, none given, or a key or value
+ * the driver refused; scst_ctx_err_attr() is then SCST_A_TARGET_PARAM),
+ * -ERANGE (a parameter too long or a value out of the driver's range),
+ * -ENOENT (no such target), -EOPNOTSUPP (the driver takes no target
+ * parameters), or -errno.
+ *
+ * Since: 0.2.0
+ */
+int scst_target_set_params(struct scst_ctx *ctx, const char *name,
+			   const char *const *params);
 
 /**
  * scst_target_get() - read one target
@@ -914,6 +980,9 @@ void scst_lun_list_free(struct scst_lun **luns);
  * @group: group the session's initiator matched, or NULL for the default
  * @cmds_inflight: commands in flight
  * @scsi_host: SCSI host number (scst_local), or -1
+ * @params: NULL-terminated "key=value" strings the driver reports, such as
+ *	the values an iSCSI login negotiated; read-only, empty for a driver
+ *	that reports none (since 0.2.0)
  */
 struct scst_session {
 	char		*target;
@@ -922,6 +991,7 @@ struct scst_session {
 	char		*group;
 	uint32_t	cmds_inflight;
 	int64_t		scsi_host;
+	char		**params;
 };
 
 /**

@@ -15,6 +15,7 @@ static void scst_session_free(void *obj)
 	free(s->name);
 	free(s->initiator);
 	free(s->group);
+	scst_strv_free(s->params);
 	free(s);
 }
 
@@ -24,7 +25,6 @@ static int scst_session_from_tb(struct nlattr **tb, struct nlmsghdr *nlh,
 	struct scst_session *s;
 	int err = -ENOMEM;
 
-	(void)nlh;
 	if (!tb[SCST_A_TARGET] || !tb[SCST_A_SESSION])
 		return -EPROTO;
 	s = calloc(1, sizeof(*s));
@@ -37,6 +37,8 @@ static int scst_session_from_tb(struct nlattr **tb, struct nlmsghdr *nlh,
 	err = scst_dup_opt(tb, SCST_A_INITIATOR, &s->initiator);
 	if (!err)
 		err = scst_dup_opt(tb, SCST_A_GROUP, &s->group);
+	if (!err)
+		err = scst_collect_strings(nlh, SCST_A_SESSION_PARAM, &s->params);
 	if (err)
 		goto err;
 	if (tb[SCST_A_CMDS_INFLIGHT])

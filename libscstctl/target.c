@@ -11,6 +11,7 @@ SCST_EXPORT void scst_target_free(struct scst_target *target)
 		return;
 	free(target->name);
 	free(target->driver);
+	scst_strv_free(target->params);
 	free(target);
 }
 
@@ -25,7 +26,6 @@ static int scst_target_from_tb(struct nlattr **tb, struct nlmsghdr *nlh,
 	struct scst_target *t;
 	int err = -ENOMEM;
 
-	(void)nlh;
 	if (!tb[SCST_A_TARGET])
 		return -EPROTO;
 	t = calloc(1, sizeof(*t));
@@ -35,6 +35,8 @@ static int scst_target_from_tb(struct nlattr **tb, struct nlmsghdr *nlh,
 	if (!t->name)
 		goto err;
 	err = scst_dup_opt(tb, SCST_A_DRIVER, &t->driver);
+	if (!err)
+		err = scst_collect_strings(nlh, SCST_A_TARGET_PARAM, &t->params);
 	if (err)
 		goto err;
 	if (tb[SCST_A_TARGET_ENABLED])
@@ -98,6 +100,23 @@ SCST_EXPORT int scst_target_enable(struct scst_ctx *ctx, const char *name,
 		nlmsg_free(msg);
 		return scst_fail(ctx, -EMSGSIZE, "the request is too large");
 	}
+	return scst_request(ctx, msg, NULL, NULL);
+}
+
+SCST_EXPORT int scst_target_set_params(struct scst_ctx *ctx, const char *name,
+				       const char *const *params)
+{
+	struct nl_msg *msg;
+	int err;
+
+	err = scst_need(ctx, name, "target");
+	if (!err)
+		err = scst_msg_strs(ctx, SCST_CMD_TARGET_SET, 0, &msg,
+				    SCST_A_TARGET, name, 0);
+	if (!err)
+		err = scst_params_put(ctx, msg, SCST_A_TARGET_PARAM, params);
+	if (err)
+		return err;
 	return scst_request(ctx, msg, NULL, NULL);
 }
 

@@ -23,6 +23,57 @@ int scst_put_opt_str(struct nl_msg *msg, int type, const char *s)
 	return s ? scst_put_str(msg, type, s) : 0;
 }
 
+/*
+ * The kernel checks keys and values; what is checked here is only what
+ * makes a string no parameter at all, so that such a request is never
+ * sent and the message names the string rather than an attribute offset.
+ */
+int scst_params_put(struct scst_ctx *ctx, struct nl_msg *msg, int type,
+		    const char *const *params)
+{
+	const char *const *p;
+	const char *eq;
+	int err, shown;
+
+	if (!params || !*params) {
+		err = scst_fail(ctx, -EINVAL, "no parameter to set");
+		goto err;
+	}
+	for (p = params; *p; p++) {
+		/* Messages quote the key only: the value may be a secret. */
+		eq = strchr(*p, '=');
+		shown = (int)(eq ? (size_t)(eq - *p) : strcspn(*p, " \t"));
+		if (shown > 64)
+			shown = 64;
+		if (!eq) {
+			err = scst_fail(ctx, -EINVAL,
+					"parameter '%.*s' is not key=value",
+					shown, *p);
+			goto err;
+		}
+		if (eq == *p) {
+			err = scst_fail(ctx, -EINVAL,
+					"a parameter has no key before '='");
+			goto err;
+		}
+		if (strlen(*p) > SCST_PARAM_MAX) {
+			err = scst_fail(ctx, -ERANGE,
+					"parameter '%.*s' is longer than %d bytes",
+					shown, *p, SCST_PARAM_MAX);
+			goto err;
+		}
+		if (nla_put_string(msg, type, *p) < 0) {
+			err = scst_fail(ctx, -EMSGSIZE,
+					"the parameters do not fit in one request");
+			goto err;
+		}
+	}
+	return 0;
+err:
+	nlmsg_free(msg);
+	return err;
+}
+
 /* The policy made sure the attribute is NUL-terminated. */
 char *scst_attr_strdup(const struct nlattr *nla)
 {
@@ -205,6 +256,7 @@ SCST_EXPORT const char *scst_cmd_name(unsigned int cmd)
 		[SCST_CMD_CLEANUP_GET]		= "cleanup_get",
 		[SCST_CMD_CLEANUP_RELEASE]	= "cleanup_release",
 		[SCST_CMD_CLEANUP_NTF]		= "cleanup",
+		[SCST_CMD_DRIVER_SET]		= "driver_set",
 	};
 
 	if (cmd < sizeof(names) / sizeof(names[0]) && names[cmd])

@@ -827,6 +827,232 @@ static void test_value_parsing(void **state)
 	assert_string_equal(scst_cleanup_state_name(99), "unknown");
 }
 
+/* Every string attribute of @type in sent request @i, in order. */
+static size_t sent_strings(size_t i, int type, const char **out, size_t max)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)mock.sent[i];
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	struct nlattr *nla;
+	size_t n = 0;
+	int rem;
+
+	nla_for_each_attr(nla, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem)
+		if (nla_type(nla) == type && n < max)
+			out[n++] = nla_data(nla);
+	return n;
+}
+
+static void test_driver_set_params(void **state)
+{
+	struct scst_ctx *ctx = *state;
+	static const char *const params[] = {
+		"portals=10.0.0.1:3260,[::1]:3261", "x=", "k=a=b c", NULL
+	};
+	struct nlattr *tb[SCST_A_MAX + 1];
+	const char *got[8];
+
+	mock.responder = ack_responder;
+	assert_int_equal(scst_driver_set_params(ctx, "iscsi", params), 0);
+	assert_int_equal(sent_parse(0, tb)->cmd, SCST_CMD_DRIVER_SET);
+	assert_string_equal(nla_data(tb[SCST_A_DRIVER]), "iscsi");
+	assert_true(((struct nlmsghdr *)mock.sent[0])->nlmsg_flags & NLM_F_ACK);
+	/* One attribute per parameter, in the caller's order, as given. */
+	assert_int_equal(sent_strings(0, SCST_A_DRIVER_PARAM, got, 8), 3);
+	assert_string_equal(got[0], "portals=10.0.0.1:3260,[::1]:3261");
+	assert_string_equal(got[1], "x=");
+	assert_string_equal(got[2], "k=a=b c");
+	assert_null(tb[SCST_A_TARGET_PARAM]);
+}
+
+static void test_target_set_params(void **state)
+{
+	struct scst_ctx *ctx = *state;
+	static const char *const params[] = {
+		"HeaderDigest=CRC32C", "IncomingUser=joe 0123456789ab",
+		"MaxBurstLength=65536", NULL
+	};
+	struct nlattr *tb[SCST_A_MAX + 1];
+	const char *got[8];
+
+	mock.responder = ack_responder;
+	assert_int_equal(scst_target_set_params(ctx, "iqn.t", params), 0);
+	assert_int_equal(sent_parse(0, tb)->cmd, SCST_CMD_TARGET_SET);
+	assert_string_equal(nla_data(tb[SCST_A_TARGET]), "iqn.t");
+	/* Setting parameters leaves the enabled state alone. */
+	assert_null(tb[SCST_A_TARGET_ENABLED]);
+	assert_int_equal(sent_strings(0, SCST_A_TARGET_PARAM, got, 8), 3);
+	assert_string_equal(got[0], "HeaderDigest=CRC32C");
+	assert_string_equal(got[1], "IncomingUser=joe 0123456789ab");
+	assert_string_equal(got[2], "MaxBurstLength=65536");
+	assert_int_equal(sent_strings(0, SCST_A_DRIVER_PARAM, got, 8), 0);
+}
+
+static void test_params_refused_locally(void **state)
+{
+	struct scst_ctx *ctx = *state;
+	static const char *const no_eq[] = { "a=1", "IncomingUser joe secret",
+					     NULL };
+	static const char *const no_key[] = { "=1", NULL };
+	static const char *const none[] = { NULL };
+	static const char *long_one[] = { NULL, NULL };
+	char *big;
+
+	mock.responder = ack_responder;
+	assert_int_equal(scst_target_set_params(ctx, "t", no_eq), -EINVAL);
+	/* The key is named, never what follows it (it may be a secret). */
+	assert_string_equal(scst_ctx_errmsg(ctx),
+			    "parameter 'IncomingUser' is not key=value");
+	assert_int_equal(scst_driver_set_params(ctx, "iscsi", no_key), -EINVAL);
+	assert_string_equal(scst_ctx_errmsg(ctx),
+			    "a parameter has no key before '='");
+	assert_int_equal(scst_driver_set_params(ctx, "iscsi", none), -EINVAL);
+	assert_string_equal(scst_ctx_errmsg(ctx), "no parameter to set");
+	assert_int_equal(scst_target_set_params(ctx, "t", NULL), -EINVAL);
+	assert_int_equal(scst_driver_set_params(ctx, "", no_key), -EINVAL);
+	assert_string_equal(scst_ctx_errmsg(ctx), "a driver name is needed");
+
+	big = malloc(4097);
+	assert_non_null(big);
+	memset(big, 'v', 4096);
+	memcpy(big, "key=", 4);
+	big[4096] = '\0';
+	long_one[0] = big;
+	assert_int_equal(scst_target_set_params(ctx, "t", long_one), -ERANGE);
+	assert_string_equal(scst_ctx_errmsg(ctx),
+			    "parameter 'key' is longer than 4095 bytes");
+	/* 4095 bytes is the kernel's limit, and fits. */
+	big[4095] = '\0';
+	assert_int_equal(scst_target_set_params(ctx, "t", long_one), 0);
+	free(big);
+	assert_int_equal(mock.nsent, 1);
+}
+
+static void param_refused_responder(const struct nlmsghdr *req, int nth)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)mock.sent[mock.nsent - 1];
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	struct nlattr *nla;
+	int rem, n = 0, off = 0;
+
+	(void)nth;
+	/* The kernel points at the second parameter. */
+	nla_for_each_attr(nla, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem)
+		if (nla_type(nla) == SCST_A_TARGET_PARAM && ++n == 2)
+			off = (int)((char *)nla - (char *)nlh);
+	queue(ack_msg(req, -EINVAL,
+		      "invalid value for this iSCSI target parameter", off),
+	      NULL);
+}
+
+static void test_params_refused_by_kernel(void **state)
+{
+	struct scst_ctx *ctx = *state;
+	static const char *const params[] = {
+		"InitialR2T=Yes", "MaxBurstLength=1", NULL
+	};
+
+	mock.responder = param_refused_responder;
+	assert_int_equal(scst_target_set_params(ctx, "t", params), -EINVAL);
+	assert_string_equal(scst_ctx_errmsg(ctx),
+			    "invalid value for this iSCSI target parameter");
+	assert_true(scst_ctx_errmsg_from_kernel(ctx));
+	assert_int_equal(scst_ctx_err_attr(ctx), SCST_A_TARGET_PARAM);
+}
+
+static void error_no_extack_responder(const struct nlmsghdr *req, int nth)
+{
+	(void)nth;
+	queue(ack_msg(req, -ENOENT, NULL, 0), NULL);
+}
+
+static void test_driver_set_params_no_extack(void **state)
+{
+	struct scst_ctx *ctx = *state;
+	static const char *const params[] = { "portals=", NULL };
+
+	mock.responder = error_no_extack_responder;
+	assert_int_equal(scst_driver_set_params(ctx, "nodrv", params), -ENOENT);
+	assert_string_equal(scst_ctx_errmsg(ctx),
+			    "cannot change driver 'nodrv': No such file or directory");
+}
+
+static void params_list_responder(const struct nlmsghdr *req, int nth)
+{
+	struct genlmsghdr *g = nlmsg_data(req);
+	struct nl_msg *m, *m2;
+
+	(void)nth;
+	switch (g->cmd) {
+	case SCST_CMD_DRIVER_GET:
+		m = reply(req, SCST_CMD_DRIVER_GET, NLM_F_MULTI);
+		nla_put_string(m, SCST_A_DRIVER, "iscsi");
+		nla_put_string(m, SCST_A_CREATE_ATTR, "portals");
+		nla_put_string(m, SCST_A_DRIVER_PARAM,
+			       "portals=0.0.0.0:3260,[::]:3260");
+		nla_put_string(m, SCST_A_RUNTIME_ATTR, "enabled");
+		nla_put_string(m, SCST_A_RUNTIME_ATTR, "IncomingUser");
+		m2 = reply(req, SCST_CMD_DRIVER_GET, NLM_F_MULTI);
+		nla_put_string(m2, SCST_A_DRIVER, "scst_local");
+		queue(m, m2, done_msg(req, 0, NULL, 0), NULL);
+		break;
+	case SCST_CMD_TARGET_GET:
+		m = reply(req, SCST_CMD_TARGET_GET, 0);
+		nla_put_string(m, SCST_A_TARGET, "iqn.t");
+		nla_put_string(m, SCST_A_DRIVER, "iscsi");
+		nla_put_string(m, SCST_A_TARGET_PARAM, "IncomingUser=joe");
+		nla_put_u8(m, SCST_A_TARGET_ENABLED, 1);
+		nla_put_string(m, SCST_A_TARGET_PARAM, "IncomingUser=ann");
+		nla_put_string(m, SCST_A_TARGET_PARAM, "HeaderDigest=CRC32C,None");
+		queue(m, ack_msg(req, 0, NULL, 0), NULL);
+		break;
+	case SCST_CMD_SESSION_GET:
+		m = reply(req, SCST_CMD_SESSION_GET, NLM_F_MULTI);
+		nla_put_string(m, SCST_A_TARGET, "iqn.t");
+		nla_put_string(m, SCST_A_SESSION, "iqn.i");
+		nla_put_string(m, SCST_A_SESSION_PARAM, "HeaderDigest=None");
+		nla_put_string(m, SCST_A_SESSION_PARAM, "MaxBurstLength=262144");
+		queue(m, done_msg(req, 0, NULL, 0), NULL);
+		break;
+	default:
+		fail_msg("unexpected command %d", g->cmd);
+	}
+}
+
+static void test_params_listed(void **state)
+{
+	struct scst_ctx *ctx = *state;
+	struct scst_driver **d;
+	struct scst_target *t;
+	struct scst_session **s;
+
+	mock.responder = params_list_responder;
+	assert_int_equal(scst_driver_list(ctx, &d), 2);
+	assert_string_equal(d[0]->name, "iscsi");
+	assert_string_equal(d[0]->create_attrs[0], "portals");
+	assert_null(d[0]->create_attrs[1]);
+	assert_string_equal(d[0]->runtime_attrs[1], "IncomingUser");
+	assert_string_equal(d[0]->params[0], "portals=0.0.0.0:3260,[::]:3260");
+	assert_null(d[0]->params[1]);
+	/* A driver without parameters has an empty list, not NULL. */
+	assert_non_null(d[1]->params);
+	assert_null(d[1]->params[0]);
+	scst_driver_list_free(d);
+
+	assert_int_equal(scst_target_get(ctx, "iqn.t", &t), 0);
+	assert_true(t->enabled);
+	assert_string_equal(t->params[0], "IncomingUser=joe");
+	assert_string_equal(t->params[1], "IncomingUser=ann");
+	assert_string_equal(t->params[2], "HeaderDigest=CRC32C,None");
+	assert_null(t->params[3]);
+	scst_target_free(t);
+
+	assert_int_equal(scst_session_list(ctx, NULL, &s), 1);
+	assert_string_equal(s[0]->params[0], "HeaderDigest=None");
+	assert_string_equal(s[0]->params[1], "MaxBurstLength=262144");
+	assert_null(s[0]->params[2]);
+	scst_session_list_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -849,6 +1075,12 @@ int main(void)
 		cmocka_unit_test(test_nle_errno),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test(test_value_parsing),
+		cmocka_unit_test_setup_teardown(test_driver_set_params, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_target_set_params, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_params_refused_locally, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_params_refused_by_kernel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_set_params_no_extack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_params_listed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("libscstctl netlink", tests, NULL, NULL);
