@@ -33,6 +33,7 @@ static const struct cli_verb device_verbs[] = {
 };
 
 static const struct cli_verb driver_verbs[] = {
+	{ "set", cmd_driver_set, "DRIVER KEY=VALUE..." },
 	{ "show", cmd_driver_show, "" },
 	{ NULL, NULL, NULL }
 };
@@ -40,7 +41,8 @@ static const struct cli_verb driver_verbs[] = {
 static const struct cli_verb target_verbs[] = {
 	{ "add", cmd_target_add, "TARGET driver DRIVER" },
 	{ "del", cmd_target_del, "TARGET" },
-	{ "set", cmd_target_set, "TARGET enabled on|off" },
+	{ "set", cmd_target_set,
+	  "TARGET [enabled on|off] [KEY=VALUE]..." },
 	{ "show", cmd_target_show, "[TARGET]" },
 	{ NULL, NULL, NULL }
 };
@@ -251,6 +253,19 @@ int cli_parse_onoff(struct cli *cli, const char *what, const char *s,
 		return cli_usage(cli, "%s needs a value (on or off)", what);
 	if (scst_parse_bool(s, out))
 		return cli_usage(cli, "%s takes on or off, not '%s'", what, s);
+	return EXIT_OK;
+}
+
+int cli_check_param(struct cli *cli, const char *s)
+{
+	const char *eq = strchr(s, '=');
+
+	/* Quote no more than a key: a mistyped value may be a secret. */
+	if (!eq)
+		return cli_usage(cli, "'%.*s' is not KEY=VALUE",
+				 (int)strcspn(s, " \t"), s);
+	if (eq == s)
+		return cli_usage(cli, "a parameter has no key before '='");
 	return EXIT_OK;
 }
 

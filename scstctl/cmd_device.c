@@ -17,6 +17,16 @@ static void print_strv(const char *key, const char *label, char **v)
 	print_close_array();
 }
 
+void cli_print_params(char **params)
+{
+	print_open_array("params");
+	if (params && *params)
+		print_text(" params:");
+	for (; params && *params; params++)
+		print_string(PRINT_ANY, NULL, " %s", *params);
+	print_close_array();
+}
+
 int cmd_handler_show(struct cli *cli, int argc, char **argv)
 {
 	struct scst_handler **h;
@@ -61,12 +71,32 @@ int cmd_driver_show(struct cli *cli, int argc, char **argv)
 		print_string(PRINT_ANY, "name", "%s", d[i]->name);
 		print_strv("create_attrs", "create:", d[i]->create_attrs);
 		print_strv("runtime_attrs", "runtime:", d[i]->runtime_attrs);
+		cli_print_params(d[i]->params);
 		print_close_object();
 		print_nl();
 	}
 	print_close_array();
 	scst_driver_list_free(d);
 	return EXIT_OK;
+}
+
+int cmd_driver_set(struct cli *cli, int argc, char **argv)
+{
+	int i, ret;
+
+	if (argc < 2)
+		return cli_usage(cli, argc ? "which parameters?" :
+				 "a driver name and parameters are needed");
+	for (i = 1; i < argc; i++) {
+		ret = cli_check_param(cli, argv[i]);
+		if (ret)
+			return ret;
+	}
+	if (!cli_ctx(cli))
+		return EXIT_ERR;
+	ret = scst_driver_set_params(cli->ctx, argv[0],
+				     (const char *const *)argv + 1);
+	return ret ? cli_fail(cli, ret) : EXIT_OK;
 }
 
 void cli_print_dev_attrs(const struct scst_dev_attrs *a)

@@ -62,6 +62,7 @@ int cmd_session_show(struct cli *cli, int argc, char **argv)
 		if (ss[i]->scsi_host >= 0)
 			print_int(PRINT_ANY, "scsi_host", " host %lld",
 				  (long long)ss[i]->scsi_host);
+		cli_print_params(ss[i]->params);
 		print_close_object();
 		print_nl();
 	}

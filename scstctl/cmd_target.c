@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* scstctl target | group | initiator */
+#include <stdlib.h>
 #include <string.h>
 
 #include "scstctl.h"
@@ -13,6 +14,7 @@ static void print_target(const struct scst_target *t)
 	print_onoff(PRINT_ANY, "enabled", " enabled %s", t->enabled);
 	print_uint(PRINT_ANY, "rel_tgt_id", " rel_tgt_id %u", t->rel_tgt_id);
 	print_uint(PRINT_ANY, "sessions", " sessions %u", t->nr_sessions);
+	cli_print_params(t->params);
 	print_close_object();
 	print_nl();
 }
@@ -42,25 +44,59 @@ int cmd_target_del(struct cli *cli, int argc, char **argv)
 	return ret ? cli_fail(cli, ret) : EXIT_OK;
 }
 
+/*
+ * "enabled on|off" and KEY=VALUE parameters in any order. The parameters
+ * are set first, so that a target being enabled already has them (CHAP
+ * accounts, portals) when the first login comes.
+ */
 int cmd_target_set(struct cli *cli, int argc, char **argv)
 {
-	bool enabled;
-	int ret;
+	const char **params;
+	bool enabled, has_enabled = false;
+	int i, n = 0, ret;
 
 	if (argc < 2)
 		return cli_usage(cli, "a target name and a setting are needed");
-	if (strcmp(argv[1], "enabled"))
-		return cli_usage(cli, "unknown target setting '%s'", argv[1]);
-	if (argc > 3)
-		return cli_usage(cli, "too many arguments");
-	ret = cli_parse_onoff(cli, "enabled", argc > 2 ? argv[2] : NULL,
-			      &enabled);
-	if (ret)
-		return ret;
-	if (!cli_ctx(cli))
+	params = calloc(argc, sizeof(*params));
+	if (!params) {
+		cli_msg("out of memory");
 		return EXIT_ERR;
-	ret = scst_target_enable(cli->ctx, argv[0], enabled);
-	return ret ? cli_fail(cli, ret) : EXIT_OK;
+	}
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "enabled")) {
+			if (has_enabled) {
+				ret = cli_usage(cli, "enabled is given twice");
+				goto out;
+			}
+			ret = cli_parse_onoff(cli, "enabled",
+					      i + 1 < argc ? argv[i + 1] : NULL,
+					      &enabled);
+			if (ret)
+				goto out;
+			has_enabled = true;
+			i++;
+			continue;
+		}
+		if (!strchr(argv[i], '=')) {
+			ret = cli_usage(cli, "unknown target setting '%.*s' (parameters are KEY=VALUE)",
+					(int)strcspn(argv[i], " \t"), argv[i]);
+			goto out;
+		}
+		ret = cli_check_param(cli, argv[i]);
+		if (ret)
+			goto out;
+		params[n++] = argv[i];
+	}
+	ret = EXIT_ERR;
+	if (!cli_ctx(cli))
+		goto out;
+	ret = n ? scst_target_set_params(cli->ctx, argv[0], params) : 0;
+	if (!ret && has_enabled)
+		ret = scst_target_enable(cli->ctx, argv[0], enabled);
+	ret = ret ? cli_fail(cli, ret) : EXIT_OK;
+out:
+	free(params);
+	return ret;
 }
 
 int cmd_target_show(struct cli *cli, int argc, char **argv)

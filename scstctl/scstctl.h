@@ -62,13 +62,23 @@ int cli_parse_lun(const char *s, uint32_t *out);
 int cli_parse_onoff(struct cli *cli, const char *what, const char *s,
 		    bool *out);
 
+/* A "KEY=VALUE" driver or target parameter; a usage error when it is not. */
+int cli_check_param(struct cli *cli, const char *s);
+
 /* Device attributes: printing with their JSON type. */
 void cli_print_dev_attrs(const struct scst_dev_attrs *attrs);
+/*
+ * Driver, target and session parameters: in JSON always an array of
+ * "key=value" strings (a key may repeat), in text " params: k=v ..." and
+ * nothing when there are none.
+ */
+void cli_print_params(char **params);
 
 /* Verbs, one file per object family. */
 int cmd_global_show(struct cli *cli, int argc, char **argv);
 int cmd_global_set(struct cli *cli, int argc, char **argv);
 int cmd_handler_show(struct cli *cli, int argc, char **argv);
+int cmd_driver_set(struct cli *cli, int argc, char **argv);
 int cmd_driver_show(struct cli *cli, int argc, char **argv);
 int cmd_device_add(struct cli *cli, int argc, char **argv);
 int cmd_device_del(struct cli *cli, int argc, char **argv);

@@ -256,6 +256,67 @@ int __wrap_scst_target_enable(struct scst_ctx *ctx, const char *name,
 	return rec.ret;
 }
 
+/* The parameters of the last *_set_params call, joined with '|'. */
+static char params_seen[1024];
+
+static void record_params(const char *const *params)
+{
+	size_t used = 0;
+
+	params_seen[0] = '\0';
+	for (; params && *params; params++)
+		used += snprintf(params_seen + used, sizeof(params_seen) - used,
+				 "%s%s", used ? "|" : "", *params);
+}
+
+int __wrap_scst_driver_set_params(struct scst_ctx *ctx, const char *driver,
+				  const char *const *params);
+int __wrap_scst_driver_set_params(struct scst_ctx *ctx, const char *driver,
+				  const char *const *params)
+{
+	(void)ctx;
+	record("driver_set_params", 1, driver);
+	record_params(params);
+	return rec.ret;
+}
+
+int __wrap_scst_target_set_params(struct scst_ctx *ctx, const char *name,
+				  const char *const *params);
+int __wrap_scst_target_set_params(struct scst_ctx *ctx, const char *name,
+				  const char *const *params)
+{
+	(void)ctx;
+	record("target_set_params", 1, name);
+	record_params(params);
+	return rec.ret;
+}
+
+int __wrap_scst_target_get(struct scst_ctx *ctx, const char *name,
+			   struct scst_target **tp);
+int __wrap_scst_target_get(struct scst_ctx *ctx, const char *name,
+			   struct scst_target **tp)
+{
+	struct scst_target *t = calloc(1, sizeof(*t));
+
+	(void)ctx;
+	record("target_get", 1, name);
+	assert_non_null(t);
+	t->name = strdup(name);
+	t->driver = strdup("iscsi");
+	t->enabled = true;
+	t->rel_tgt_id = 1;
+	t->params = calloc(4, sizeof(*t->params));
+	assert_non_null(t->params);
+	/* scst_local lists none; iscsi lists a repeated key. */
+	if (strcmp(name, "plain")) {
+		t->params[0] = strdup("IncomingUser=joe");
+		t->params[1] = strdup("IncomingUser=ann");
+		t->params[2] = strdup("HeaderDigest=CRC32C,None");
+	}
+	*tp = t;
+	return rec.ret;
+}
+
 int __wrap_scst_session_add(struct scst_ctx *ctx, const char *target,
 			    const char *initiator, const char *name);
 int __wrap_scst_session_add(struct scst_ctx *ctx, const char *target,
@@ -449,6 +510,16 @@ static void test_usage_errors(void **state)
 		{ { "target", "set", "t1", "enabled", NULL }, "enabled needs a value" },
 		{ { "target", "set", "t1", "colour", "red", NULL },
 		  "unknown target setting 'colour'" },
+		{ { "target", "set", "t1", "=CRC32C", NULL },
+		  "a parameter has no key before '='" },
+		{ { "target", "set", "t1", "enabled", "on", "enabled", "off", NULL },
+		  "enabled is given twice" },
+		{ { "target", "set", "t1", "enabled", "on", "HeaderDigest", NULL },
+		  "unknown target setting 'HeaderDigest' (parameters are KEY=VALUE)" },
+		{ { "driver", "set", NULL }, "a driver name and parameters are needed" },
+		{ { "driver", "set", "iscsi", NULL }, "which parameters?" },
+		{ { "driver", "set", "iscsi", "portals=1.2.3.4", "portals", NULL },
+		  "'portals' is not KEY=VALUE" },
 		{ { "lun", "add", "t1", "16384", "d1", NULL }, "LUN 16384 is above 16383" },
 		{ { "lun", "add", "t1", "x", "d1", NULL }, "'x' is not a LUN number" },
 		{ { "lun", "add", "t1", "-1", "d1", NULL }, "'-1' is not a LUN number" },
@@ -551,6 +622,75 @@ static void test_other_verbs(void **state)
 	assert_int_equal(run("init", "move", "t", "g", "iqn.*", "h", NULL), EXIT_OK);
 	assert_string_equal(rec.fn, "initiator_move");
 	assert_string_equal(rec.s[3], "h");
+}
+
+static void test_param_verbs(void **state)
+{
+	(void)state;
+	assert_int_equal(run("driver", "set", "iscsi",
+			     "portals=10.0.0.1:3260,[::1]:3260", "x=", NULL),
+			 EXIT_OK);
+	assert_string_equal(rec.fn, "driver_set_params");
+	assert_string_equal(rec.s[0], "iscsi");
+	assert_string_equal(params_seen, "portals=10.0.0.1:3260,[::1]:3260|x=");
+
+	/* Parameters are set before the target is enabled, in one order. */
+	assert_int_equal(run("target", "set", "t1", "HeaderDigest=CRC32C",
+			     "enabled", "on", "IncomingUser=joe 0123456789ab",
+			     NULL), EXIT_OK);
+	assert_int_equal(rec.calls, 2);
+	assert_string_equal(rec.fn, "target_enable");
+	assert_true(rec.b);
+	assert_string_equal(params_seen,
+			    "HeaderDigest=CRC32C|IncomingUser=joe 0123456789ab");
+
+	/* Parameters alone leave the enabled state alone. */
+	assert_int_equal(run("tar", "set", "t1", "MaxBurstLength=65536", NULL),
+			 EXIT_OK);
+	assert_int_equal(rec.calls, 1);
+	assert_string_equal(rec.fn, "target_set_params");
+	assert_string_equal(params_seen, "MaxBurstLength=65536");
+
+	/* A refused parameter: the kernel's sentence, exit 1, no enable. */
+	rec.ret = -EINVAL;
+	rec.from_kernel = true;
+	snprintf(rec.errmsg, sizeof(rec.errmsg),
+		 "driver 'iscsi' has no target parameter 'Colour'");
+	assert_int_equal(run("target", "set", "t1", "Colour=red", "enabled",
+			     "on", NULL), EXIT_ERR);
+	assert_int_equal(rec.calls, 1);
+	assert_string_equal(rec.fn, "target_set_params");
+	assert_string_equal(err,
+		"scstctl: driver 'iscsi' has no target parameter 'Colour'\n");
+
+	/* A mistyped parameter never shows what may be a secret. */
+	rec.ret = 0;
+	assert_int_equal(run("target", "set", "t1", "IncomingUser joe s3cret-s3cret",
+			     NULL), EXIT_USAGE);
+	assert_contains(err, "unknown target setting 'IncomingUser'");
+	assert_null(strstr(err, "s3cret"));
+	assert_int_equal(rec.calls, 0);
+}
+
+static void test_params_output(void **state)
+{
+	(void)state;
+	assert_int_equal(run("-j", "target", "show", "t1", NULL), EXIT_OK);
+	assert_string_equal(out,
+		"{\"name\":\"t1\",\"driver\":\"iscsi\",\"enabled\":true,"
+		"\"rel_tgt_id\":1,\"sessions\":0,\"params\":"
+		"[\"IncomingUser=joe\",\"IncomingUser=ann\","
+		"\"HeaderDigest=CRC32C,None\"]}\n");
+	assert_int_equal(run("target", "show", "t1", NULL), EXIT_OK);
+	assert_string_equal(out,
+		"t1 driver iscsi enabled on rel_tgt_id 1 sessions 0 params: "
+		"IncomingUser=joe IncomingUser=ann HeaderDigest=CRC32C,None\n");
+	/* None: an empty array, and nothing in text. */
+	assert_int_equal(run("-j", "target", "show", "plain", NULL), EXIT_OK);
+	assert_contains(out, "\"params\":[]}");
+	assert_int_equal(run("target", "show", "plain", NULL), EXIT_OK);
+	assert_string_equal(out,
+		"plain driver iscsi enabled on rel_tgt_id 1 sessions 0\n");
 }
 
 static void test_library_errors(void **state)
@@ -661,6 +801,8 @@ int main(void)
 		cmocka_unit_test_setup(test_usage_errors, reset),
 		cmocka_unit_test_setup(test_lun_verbs, reset),
 		cmocka_unit_test_setup(test_other_verbs, reset),
+		cmocka_unit_test_setup(test_param_verbs, reset),
+		cmocka_unit_test_setup(test_params_output, reset),
 		cmocka_unit_test_setup(test_library_errors, reset),
 		cmocka_unit_test_setup(test_json_output, reset),
 		cmocka_unit_test_setup(test_printer, reset),
