@@ -15,6 +15,7 @@
 #ifndef _VDISK_H
 #define _VDISK_H
 
+#include <linux/blkdev.h>
 #include <linux/bvec.h>
 #include <linux/sched.h>
 #include <linux/fs.h>
@@ -355,6 +356,43 @@ static inline bool vdisk_cache_volatile(const struct vdisk_dev *vdev)
 static inline bool vdisk_can_wait(const struct scst_cmd *cmd)
 {
 	return !cmd->atomic && !current->bio_list;
+}
+
+/*
+ * Backing I/O started in the submitting context goes into a plug of its
+ * own. scst_local's queuecommand runs from the initiator's plug flush
+ * (blk_finish_plug() of an io_submit() batch or a jbd2 commit, in the same
+ * task), and a request added to the plug that is being flushed corrupts its
+ * accounting: the flush empties the list but keeps the count, and the next
+ * request added to that plug dereferences an empty list. The outer plug is
+ * set aside with preemption off, because on kernels that cache a time stamp
+ * in the plug (PF_BLOCK_TS), a task switch with the flag set and no plug
+ * dereferences current->plug; the flag is cleared with the outer plug set
+ * aside, so that the inner plug takes a fresh time stamp.
+ */
+struct vdisk_plug {
+	struct blk_plug	plug;
+	struct blk_plug	*outer;
+};
+
+static inline void vdisk_plug_start(struct vdisk_plug *p)
+{
+	preempt_disable();
+	p->outer = current->plug;
+	current->plug = NULL;
+#ifdef PF_BLOCK_TS
+	current->flags &= ~PF_BLOCK_TS;
+#endif
+	blk_start_plug(&p->plug);
+	preempt_enable();
+}
+
+/* Flushes what was plugged, then puts the outer plug back. */
+static inline void vdisk_plug_finish(struct vdisk_plug *p)
+{
+	blk_finish_plug(&p->plug);
+	/* blk_finish_plug() leaves no plug and, with PF_BLOCK_TS, no flag. */
+	current->plug = p->outer;
 }
 
 /* Allocations in the submitting context follow the same rule. */

@@ -270,6 +270,14 @@ static void vdisk_rw_start(struct vdisk_cmd *vc, bool can_wait)
 			return;
 		}
 	}
+	if (current->plug) {
+		struct vdisk_plug plug;
+
+		vdisk_plug_start(&plug);
+		io->vdev->be->submit(io, can_wait);
+		vdisk_plug_finish(&plug);
+		return;
+	}
 	io->vdev->be->submit(io, can_wait);
 }
 
