@@ -10,10 +10,15 @@
 #include "config.h"
 #include "scstctl.h"
 
-/* What the kernel's handlers accept, with names kept alive in @list. */
+/*
+ * What the kernel's handlers and drivers accept, with names kept alive in
+ * @list and @drivers.
+ */
 struct kernel_handlers {
 	struct cfg_handlers	h;
 	struct scst_handler	**list;
+	struct scst_driver	**drivers;
+	struct cfg_driver_keys	*keys;
 };
 
 static uint64_t attr_mask(char **names)
@@ -29,6 +34,14 @@ static uint64_t attr_mask(char **names)
 	return mask;
 }
 
+static void kernel_handlers_put(struct kernel_handlers *kh)
+{
+	free(kh->h.v);
+	scst_handler_list_free(kh->list);
+	free(kh->keys);
+	scst_driver_list_free(kh->drivers);
+}
+
 static int kernel_handlers_get(struct cli *cli, struct kernel_handlers *kh)
 {
 	const struct cfg_handler *builtin;
@@ -39,10 +52,8 @@ static int kernel_handlers_get(struct cli *cli, struct kernel_handlers *kh)
 	if (n < 0)
 		return cli_fail(cli, n);
 	kh->h.v = calloc(n + 1, sizeof(*kh->h.v));
-	if (!kh->h.v) {
-		cli_msg("out of memory");
-		return EXIT_ERR;
-	}
+	if (!kh->h.v)
+		goto nomem;
 	for (i = 0; i < n; i++) {
 		struct cfg_handler *h = &kh->h.v[kh->h.n++];
 
@@ -56,13 +67,35 @@ static int kernel_handlers_get(struct cli *cli, struct kernel_handlers *kh)
 			h->runtime = builtin->runtime;
 		}
 	}
-	return EXIT_OK;
-}
 
-static void kernel_handlers_put(struct kernel_handlers *kh)
-{
-	free(kh->h.v);
-	scst_handler_list_free(kh->list);
+	/*
+	 * A driver lists the keys of its own parameters as create attributes
+	 * and those of its targets' as run-time ones ("enabled" among them,
+	 * which the parser takes before any parameter).
+	 */
+	n = scst_driver_list(cli->ctx, &kh->drivers);
+	if (n < 0) {
+		kernel_handlers_put(kh);
+		return cli_fail(cli, n);
+	}
+	kh->keys = calloc(n + 1, sizeof(*kh->keys));
+	if (!kh->keys)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		kh->keys[i].name = kh->drivers[i]->name;
+		kh->keys[i].driver_keys =
+			(const char *const *)kh->drivers[i]->create_attrs;
+		kh->keys[i].target_keys =
+			(const char *const *)kh->drivers[i]->runtime_attrs;
+	}
+	kh->h.drivers = kh->keys;
+	kh->h.ndrivers = n;
+	return EXIT_OK;
+
+nomem:
+	kernel_handlers_put(kh);
+	cli_msg("out of memory");
+	return EXIT_ERR;
 }
 
 static int nomem(void)
@@ -75,6 +108,7 @@ static int nomem(void)
 static int running_get(struct cli *cli, const struct cfg_handlers *hs,
 		       struct scst_config *cfg)
 {
+	struct scst_driver **drvs = NULL;
 	struct scst_device **devs = NULL;
 	struct scst_target **tgts = NULL;
 	struct scst_group **grps = NULL;
@@ -95,9 +129,29 @@ static int running_get(struct cli *cli, const struct cfg_handlers *hs,
 	cfg->park_lun_replace = g->park_lun_replace;
 	scst_global_free(g);
 
-	n = scst_device_list(cli->ctx, &devs);
+	n = scst_driver_list(cli->ctx, &drvs);
 	if (n < 0)
 		return cli_fail(cli, n);
+	for (i = 0; i < n; i++) {
+		struct cfg_driver *d;
+
+		if (!drvs[i]->params || !drvs[i]->params[0])
+			continue;
+		d = config_add_driver(cfg, drvs[i]->name);
+		if (!d)
+			goto nomem;
+		for (ini = drvs[i]->params; *ini; ini++) {
+			err = config_driver_add_param(d, *ini);
+			if (err == -ENOMEM)
+				goto nomem;
+		}
+	}
+
+	n = scst_device_list(cli->ctx, &devs);
+	if (n < 0) {
+		ret = cli_fail(cli, n);
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
 		const struct cfg_handler *h =
 			config_find_handler(hs, devs[i]->handler ?
@@ -134,6 +188,11 @@ static int running_get(struct cli *cli, const struct cfg_handlers *hs,
 			goto nomem;
 		t->has_enabled = true;
 		t->enabled = tgts[i]->enabled;
+		for (ini = tgts[i]->params; ini && *ini; ini++) {
+			err = config_target_add_param(t, *ini);
+			if (err == -ENOMEM)
+				goto nomem;
+		}
 	}
 
 	n = scst_group_list(cli->ctx, NULL, &grps);
@@ -202,6 +261,7 @@ static int running_get(struct cli *cli, const struct cfg_handlers *hs,
 nomem:
 	ret = nomem();
 out:
+	scst_driver_list_free(drvs);
 	scst_device_list_free(devs);
 	scst_target_list_free(tgts);
 	scst_group_list_free(grps);
@@ -240,6 +300,24 @@ static int device_set(struct cli *cli, const struct cfg_op *op)
 	if (!attrs.mask)
 		return 1;
 	return scst_device_set(cli->ctx, op->name, &attrs);
+}
+
+/* One "key=value" parameter of @op. */
+static int param_set(struct cli *cli, const struct cfg_op *op)
+{
+	const char *params[2] = { NULL, NULL };
+	char *p;
+	int err;
+
+	if (asprintf(&p, "%s=%s", op->param->key, op->param->value) < 0)
+		return -ENOMEM;
+	params[0] = p;
+	if (op->kind == CFG_OP_DRIVER_SET)
+		err = scst_driver_set_params(cli->ctx, op->name, params);
+	else
+		err = scst_target_set_params(cli->ctx, op->target, params);
+	free(p);
+	return err;
 }
 
 /* One operation: 0, 1 when nothing was left to do, or -errno. */
@@ -294,6 +372,9 @@ static int op_apply(struct cli *cli, const struct cfg_op *op)
 	case CFG_OP_LUN_ADD:
 		return scst_lun_add(ctx, op->target, op->group, op->lun,
 				    op->arg, op->flag);
+	case CFG_OP_DRIVER_SET:
+	case CFG_OP_TARGET_SET:
+		return param_set(cli, op);
 	case CFG_OP_TARGET_ENABLE:
 		return scst_target_enable(ctx, op->target, op->flag);
 	case CFG_OP_SESSION_ADD:

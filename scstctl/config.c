@@ -19,6 +19,13 @@
  *			session host1 iqn.1993-08.org.debian:01:host1
  *		}
  *	}
+ *	TARGET_DRIVER iscsi {
+ *		portals 0.0.0.0:3260
+ *		TARGET iqn.2024-01.example:t1 {
+ *			IncomingUser "joe 0123456789ab"
+ *			HeaderDigest CRC32C
+ *		}
+ *	}
  *
  * Parsing goes in two steps: a lexer and a generic tree of statements
  * ("words on a line, optionally followed by a { block }"), then the
@@ -113,9 +120,26 @@ static struct cfg_handler builtin_handler_v[] = {
 	{ "vdisk_nullio", VDISK_COMMON | B(SIZE), VDISK_RUNTIME | B(READ_ONLY) },
 };
 
+/* What kmod/drivers registers: keys of driver and target parameters. */
+static const char *const builtin_no_keys[] = { NULL };
+static const char *const builtin_iscsi_driver_keys[] = { "portals", NULL };
+static const char *const builtin_iscsi_target_keys[] = {
+	"IncomingUser", "OutgoingUser", "HeaderDigest", "DataDigest",
+	"InitialR2T", "ImmediateData", "MaxRecvDataSegmentLength",
+	"MaxXmitDataSegmentLength", "MaxBurstLength", "FirstBurstLength",
+	"QueuedCommands", "NopInInterval", "NopInTimeout", NULL
+};
+
+static const struct cfg_driver_keys builtin_driver_v[] = {
+	{ "iscsi", builtin_iscsi_driver_keys, builtin_iscsi_target_keys },
+	{ "scst_local", builtin_no_keys, builtin_no_keys },
+};
+
 static const struct cfg_handlers builtin_handlers = {
 	builtin_handler_v,
 	sizeof(builtin_handler_v) / sizeof(builtin_handler_v[0]),
+	builtin_driver_v,
+	sizeof(builtin_driver_v) / sizeof(builtin_driver_v[0]),
 };
 
 const struct cfg_handlers *config_builtin_handlers(void)
@@ -132,6 +156,25 @@ const struct cfg_handler *config_find_handler(const struct cfg_handlers *h,
 		if (!strcmp(h->v[i].name, name))
 			return &h->v[i];
 	return NULL;
+}
+
+const struct cfg_driver_keys *config_find_driver(const struct cfg_handlers *h,
+						 const char *name)
+{
+	size_t i;
+
+	for (i = 0; h && i < h->ndrivers; i++)
+		if (!strcmp(h->drivers[i].name, name))
+			return &h->drivers[i];
+	return NULL;
+}
+
+static bool has_key(const char *const *keys, const char *key)
+{
+	for (; keys && *keys; keys++)
+		if (!strcmp(*keys, key))
+			return true;
+	return false;
 }
 
 bool config_driver_has_sessions(const char *driver)
@@ -724,6 +767,38 @@ next:
 	}
 }
 
+/*
+ * A driver or target parameter: "key value", the value one word (quoted
+ * when it holds blanks, as SCST writes IncomingUser "joe secret"). Keys
+ * may repeat (one IncomingUser line per account). A driver whose keys are
+ * known gets unknown ones refused here, with a line number; the others
+ * are for the kernel to refuse.
+ */
+static void parse_param(struct pctx *pc, const struct node *n,
+			const char *const *keys, const char *what,
+			const char *name, struct cfg_kv **v, size_t *nv)
+{
+	char where[SCST_NAME_MAX + 16];
+	struct cfg_kv *kv;
+
+	if ((keys && !has_key(keys, n->w[0])) || strchr(n->w[0], '=')) {
+		perr(pc, n->line, "%s %s has no attribute '%s'", what, name,
+		     n->w[0]);
+		return;
+	}
+	snprintf(where, sizeof(where), "%s %s", what, name);
+	if (!want_kv(pc, n, where))
+		return;
+	kv = grow(v, nv, sizeof(*kv));
+	if (!kv) {
+		pc->err = -ENOMEM;
+		return;
+	}
+	kv->key = pdup(pc, n->w[0]);
+	kv->value = pdup(pc, n->w[1]);
+	kv->line = n->line;
+}
+
 static void parse_session(struct pctx *pc, const struct node *n,
 			  struct cfg_target *t)
 {
@@ -768,6 +843,8 @@ static void parse_session(struct pctx *pc, const struct node *n,
 static void parse_target(struct pctx *pc, const struct node *n,
 			 const char *driver)
 {
+	const struct cfg_driver_keys *dk = config_find_driver(pc->handlers,
+							      driver);
 	struct cfg_target *t;
 	size_t i;
 
@@ -816,14 +893,16 @@ static void parse_target(struct pctx *pc, const struct node *n,
 			/* Assigned by the kernel; accepted from SCST files. */
 			want_kv(pc, s, where);
 		} else {
-			perr(pc, s->line, "target %s has no attribute '%s'",
-			     t->name, s->w[0]);
+			parse_param(pc, s, dk ? dk->target_keys : NULL,
+				    "target", t->name, &t->params, &t->nparams);
 		}
 	}
 }
 
 static void parse_driver(struct pctx *pc, const struct node *n)
 {
+	const struct cfg_driver_keys *dk;
+	struct cfg_driver *d;
 	size_t i;
 
 	if (n->nw != 2 || !n->block) {
@@ -832,6 +911,14 @@ static void parse_driver(struct pctx *pc, const struct node *n)
 	}
 	if (!check_name(pc, n, "driver", n->w[1], false))
 		return;
+	dk = config_find_driver(pc->handlers, n->w[1]);
+	d = config_add_driver(pc->cfg, n->w[1]);
+	if (!d) {
+		pc->err = -ENOMEM;
+		return;
+	}
+	if (!d->line)
+		d->line = n->line;
 	for (i = 0; i < n->nkids && !pc->err; i++) {
 		const struct node *k = &n->kids[i];
 		char where[SCST_NAME_MAX + 16];
@@ -845,8 +932,8 @@ static void parse_driver(struct pctx *pc, const struct node *n)
 			/* SCST's driver switch; drivers here are always on. */
 			want_kv(pc, k, where);
 		else
-			perr(pc, k->line, "driver %s has no attribute '%s'",
-			     n->w[1], k->w[0]);
+			parse_param(pc, k, dk ? dk->driver_keys : NULL,
+				    "driver", n->w[1], &d->params, &d->nparams);
 	}
 }
 
@@ -904,6 +991,17 @@ void config_init(struct scst_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
+static void kvs_free(struct cfg_kv *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}
+
 static void group_free(struct cfg_group *g)
 {
 	size_t i;
@@ -949,8 +1047,14 @@ void config_free(struct scst_config *cfg)
 			free(t->sessions[j].initiator);
 		}
 		free(t->sessions);
+		kvs_free(t->params, t->nparams);
 	}
 	free(cfg->targets);
+	for (i = 0; i < cfg->ndrivers; i++) {
+		free(cfg->drivers[i].name);
+		kvs_free(cfg->drivers[i].params, cfg->drivers[i].nparams);
+	}
+	free(cfg->drivers);
 	config_init(cfg);
 }
 
@@ -1183,6 +1287,57 @@ int config_add_session(struct cfg_target *t, const char *name,
 	return s->name && s->initiator ? 0 : -ENOMEM;
 }
 
+struct cfg_driver *config_add_driver(struct scst_config *cfg,
+				     const char *name)
+{
+	struct cfg_driver *d;
+	size_t i;
+
+	for (i = 0; i < cfg->ndrivers; i++)
+		if (!strcmp(cfg->drivers[i].name, name))
+			return &cfg->drivers[i];
+	d = grow(&cfg->drivers, &cfg->ndrivers, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->name = strdup(name);
+	if (!d->name) {
+		cfg->ndrivers--;
+		return NULL;
+	}
+	return d;
+}
+
+static int add_param(struct cfg_kv **v, size_t *n, const char *param)
+{
+	const char *eq = strchr(param, '=');
+	struct cfg_kv *kv;
+
+	if (!eq || eq == param)
+		return -EINVAL;
+	kv = grow(v, n, sizeof(*kv));
+	if (!kv)
+		return -ENOMEM;
+	kv->key = strndup(param, eq - param);
+	kv->value = strdup(eq + 1);
+	if (!kv->key || !kv->value) {
+		free(kv->key);
+		free(kv->value);
+		(*n)--;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int config_driver_add_param(struct cfg_driver *d, const char *param)
+{
+	return add_param(&d->params, &d->nparams, param);
+}
+
+int config_target_add_param(struct cfg_target *t, const char *param)
+{
+	return add_param(&t->params, &t->nparams, param);
+}
+
 /* ---- writing ------------------------------------------------------------ */
 
 static int cmp_str(const void *a, const void *b)
@@ -1206,6 +1361,12 @@ static int cmp_target(const void *a, const void *b)
 	int r = strcmp(x->driver, y->driver);
 
 	return r ? r : strcmp(x->name, y->name);
+}
+
+static int cmp_driver(const void *a, const void *b)
+{
+	return strcmp((*(const struct cfg_driver *const *)a)->name,
+		      (*(const struct cfg_driver *const *)b)->name);
 }
 
 static int cmp_group(const void *a, const void *b)
@@ -1285,6 +1446,21 @@ static int write_luns(FILE *f, const struct cfg_group *g, const char *indent)
 	return 0;
 }
 
+/* "key value" lines, in the order given (a key may repeat). */
+static void write_params(FILE *f, const struct cfg_kv *v, size_t n,
+			 const char *indent)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		fputs(indent, f);
+		write_word(f, v[i].key);
+		fputc(' ', f);
+		write_word(f, v[i].value);
+		fputc('\n', f);
+	}
+}
+
 static int write_target(FILE *f, const struct cfg_target *t)
 {
 	const struct cfg_group **g = NULL;
@@ -1298,6 +1474,7 @@ static int write_target(FILE *f, const struct cfg_target *t)
 	fputs(" {\n", f);
 	if (t->has_enabled)
 		fprintf(f, "\t\tenabled %d\n", t->enabled ? 1 : 0);
+	write_params(f, t->params, t->nparams, "\t\t");
 	if (t->dflt.nluns) {
 		fputc('\n', f);
 		if (write_luns(f, &t->dflt, "\t\t"))
@@ -1357,9 +1534,11 @@ int config_write(FILE *f, const struct scst_config *cfg,
 {
 	const struct cfg_device **d = NULL;
 	const struct cfg_target **t = NULL;
+	const struct cfg_driver **drv = NULL;
 	const char *prev = NULL;
 	char buf[4096];
-	size_t i;
+	size_t i, j;
+	bool first;
 	int err = -ENOMEM;
 
 	fputs("# SCST configuration, written by scstctl config save.\n"
@@ -1414,27 +1593,45 @@ int config_write(FILE *f, const struct scst_config *cfg,
 						cmp_target);
 	if (!t)
 		goto out;
-	prev = NULL;
-	for (i = 0; i < cfg->ntargets; i++) {
-		if (!prev || strcmp(prev, t[i]->driver)) {
-			if (prev)
-				fputs("}\n", f);
-			fputs("\nTARGET_DRIVER ", f);
-			write_word(f, t[i]->driver);
-			fputs(" {\n", f);
-			prev = t[i]->driver;
-		} else {
-			fputc('\n', f);
+	drv = (const struct cfg_driver **)sorted(cfg->drivers, cfg->ndrivers,
+						  sizeof(*cfg->drivers),
+						  cmp_driver);
+	if (!drv)
+		goto out;
+	/*
+	 * A TARGET_DRIVER block for every driver with parameters or targets,
+	 * by name: merge the two sorted lists.
+	 */
+	for (i = 0, j = 0; i < cfg->ndrivers || j < cfg->ntargets; ) {
+		const struct cfg_driver *dp = NULL;
+		const char *name;
+
+		if (i < cfg->ndrivers &&
+		    (j == cfg->ntargets || strcmp(drv[i]->name, t[j]->driver) <= 0))
+			dp = drv[i++];
+		name = dp ? dp->name : t[j]->driver;
+		if (dp && !dp->nparams &&
+		    (j == cfg->ntargets || strcmp(name, t[j]->driver)))
+			continue;	/* nothing to write for it */
+		fputs("\nTARGET_DRIVER ", f);
+		write_word(f, name);
+		fputs(" {\n", f);
+		if (dp)
+			write_params(f, dp->params, dp->nparams, "\t");
+		for (first = true; j < cfg->ntargets &&
+		     !strcmp(t[j]->driver, name); j++, first = false) {
+			if (!first || (dp && dp->nparams))
+				fputc('\n', f);
+			if (write_target(f, t[j]))
+				goto out;
 		}
-		if (write_target(f, t[i]))
-			goto out;
-	}
-	if (prev)
 		fputs("}\n", f);
+	}
 	err = ferror(f) ? -EIO : 0;
 out:
 	free(d);
 	free(t);
+	free(drv);
 	return err;
 }
 
@@ -1674,6 +1871,54 @@ static void diff_luns(struct differ *df, const struct cfg_target *wt,
 	}
 }
 
+static bool has_param(const struct cfg_kv *v, size_t n,
+		      const struct cfg_kv *p)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i].key, p->key) && !strcmp(v[i].value, p->value))
+			return true;
+	return false;
+}
+
+/*
+ * Parameters of @want that @have does not list as they are, one operation
+ * each. A value holding a secret is never listed as it was set, so it is
+ * set again on every load: the kernel cannot tell whether it changed.
+ */
+static void diff_params(struct differ *df, enum cfg_op_kind kind,
+			const char *name, const struct cfg_kv *want,
+			size_t nwant, const struct cfg_kv *have, size_t nhave)
+{
+	struct cfg_op *op;
+	size_t i;
+
+	for (i = 0; i < nwant; i++) {
+		if (has_param(have, nhave, &want[i]))
+			continue;
+		op = op_add(df, kind);
+		if (!op)
+			return;
+		if (kind == CFG_OP_DRIVER_SET)
+			op->name = name;
+		else
+			op->target = name;
+		op->param = &want[i];
+	}
+}
+
+static const struct cfg_driver *find_driver(const struct scst_config *cfg,
+					    const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ndrivers; i++)
+		if (!strcmp(cfg->drivers[i].name, name))
+			return &cfg->drivers[i];
+	return NULL;
+}
+
 static void diff_target(struct differ *df, const struct cfg_target *wt,
 			const struct cfg_target *ht)
 {
@@ -1756,6 +2001,10 @@ static void diff_target(struct differ *df, const struct cfg_target *wt,
 		diff_luns(df, wt, &wt->groups[i],
 			  find_group(ht, wt->groups[i].name));
 
+	/* Before it is enabled, so that the first login finds its accounts. */
+	diff_params(df, CFG_OP_TARGET_SET, wt->name, wt->params, wt->nparams,
+		    ht ? ht->params : NULL, ht ? ht->nparams : 0);
+
 	/* A new target starts in the driver's default state, whatever it is. */
 	if (wt->has_enabled &&
 	    (!ht || !ht->has_enabled || ht->enabled != wt->enabled)) {
@@ -1828,6 +2077,15 @@ int config_diff(const struct scst_config *want, const struct scst_config *have,
 			op->global = want;
 	}
 
+	for (i = 0; i < want->ndrivers; i++) {
+		const struct cfg_driver *wd = &want->drivers[i];
+		const struct cfg_driver *hd = find_driver(have, wd->name);
+
+		diff_params(&df, CFG_OP_DRIVER_SET, wd->name, wd->params,
+			    wd->nparams, hd ? hd->params : NULL,
+			    hd ? hd->nparams : 0);
+	}
+
 	diff_devices(&df);
 
 	for (i = 0; i < have->ntargets; i++) {
@@ -1884,6 +2142,14 @@ void config_op_describe(const struct cfg_op *op, char *buf, size_t len)
 	char attrs[512] = "";
 	size_t used = 0;
 	unsigned int a;
+	int shown = 0;
+	const char *more = "";
+
+	if (op->param) {
+		shown = (int)strcspn(op->param->value, " \t");
+		if (op->param->value[shown])
+			more = " ...";
+	}
 
 	if (op->group)
 		snprintf(grp, sizeof(grp), " group %s", op->group);
@@ -1951,6 +2217,14 @@ void config_op_describe(const struct cfg_op *op, char *buf, size_t len)
 	case CFG_OP_LUN_ADD:
 		snprintf(buf, len, "lun add %s%s %u %s%s", op->target, grp,
 			 op->lun, op->arg, op->flag ? " read_only on" : "");
+		break;
+	case CFG_OP_DRIVER_SET:
+		snprintf(buf, len, "driver set %s %s=%.*s%s", op->name,
+			 op->param->key, shown, op->param->value, more);
+		break;
+	case CFG_OP_TARGET_SET:
+		snprintf(buf, len, "target set %s %s=%.*s%s", op->target,
+			 op->param->key, shown, op->param->value, more);
 		break;
 	case CFG_OP_TARGET_ENABLE:
 		snprintf(buf, len, "target set %s enabled %s", op->target,

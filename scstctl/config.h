@@ -59,11 +59,22 @@ struct cfg_target {
 	int			line;
 	bool			has_enabled;
 	bool			enabled;
+	/* Target parameters, "key value" lines, in file order. */
+	struct cfg_kv		*params;
+	size_t			nparams;
 	struct cfg_group	dflt;
 	struct cfg_group	*groups;
 	size_t			ngroups;
 	struct cfg_session	*sessions;
 	size_t			nsessions;
+};
+
+/* A TARGET_DRIVER block's own "key value" lines: driver parameters. */
+struct cfg_driver {
+	char		*name;
+	int		line;
+	struct cfg_kv	*params;
+	size_t		nparams;
 };
 
 struct scst_config {
@@ -75,6 +86,9 @@ struct scst_config {
 	size_t			ndevices;
 	struct cfg_target	*targets;
 	size_t			ntargets;
+	/* Drivers with parameters (targets name their driver themselves). */
+	struct cfg_driver	*drivers;
+	size_t			ndrivers;
 };
 
 /* What a handler accepts: SCST_DEV_ATTR_BIT()s. */
@@ -84,9 +98,25 @@ struct cfg_handler {
 	uint64_t	runtime;
 };
 
+/*
+ * What a target driver accepts: the keys of its own parameters and of its
+ * targets' (NULL-terminated), as DRIVER_GET lists them.
+ */
+struct cfg_driver_keys {
+	const char		*name;
+	const char *const	*driver_keys;
+	const char *const	*target_keys;
+};
+
+/*
+ * What the kernel accepts, from its listings or built in. A driver missing
+ * from @drivers gets its parameters checked by the kernel only.
+ */
 struct cfg_handlers {
-	struct cfg_handler	*v;
-	size_t			n;
+	struct cfg_handler		*v;
+	size_t				n;
+	const struct cfg_driver_keys	*drivers;
+	size_t				ndrivers;
 };
 
 /* Diagnostics, each "FILE:LINE: sentence". */
@@ -128,11 +158,19 @@ int config_add_lun(struct cfg_target *t, const char *group, uint32_t lun,
 int config_add_initiator(struct cfg_group *g, const char *pattern);
 int config_add_session(struct cfg_target *t, const char *name,
 		       const char *initiator);
+/* The block of @name, made when missing. */
+struct cfg_driver *config_add_driver(struct scst_config *cfg,
+				     const char *name);
+/* @param is "key=value", as the kernel lists it; -EINVAL without '='. */
+int config_driver_add_param(struct cfg_driver *d, const char *param);
+int config_target_add_param(struct cfg_target *t, const char *param);
 
 /* The handlers built into this release, used when the kernel is not asked. */
 const struct cfg_handlers *config_builtin_handlers(void);
 const struct cfg_handler *config_find_handler(const struct cfg_handlers *h,
 					      const char *name);
+const struct cfg_driver_keys *config_find_driver(const struct cfg_handlers *h,
+						 const char *name);
 
 /*
  * Write @cfg in canonical form: sorted, every value normalised, so that
@@ -151,6 +189,7 @@ enum cfg_op_kind {
 	CFG_OP_TARGET_DEL,
 	CFG_OP_DEVICE_DEL,
 	CFG_OP_GLOBAL_SET,
+	CFG_OP_DRIVER_SET,
 	CFG_OP_DEVICE_ADD,
 	CFG_OP_DEVICE_SET,
 	CFG_OP_TARGET_ADD,
@@ -159,6 +198,7 @@ enum cfg_op_kind {
 	CFG_OP_INITIATOR_ADD,
 	CFG_OP_LUN_REPLACE,
 	CFG_OP_LUN_ADD,
+	CFG_OP_TARGET_SET,
 	CFG_OP_TARGET_ENABLE,
 	CFG_OP_SESSION_ADD,
 };
@@ -174,6 +214,8 @@ enum cfg_op_kind {
  *                  flag = read_only
  *   session ops:   target, name, arg = initiator
  *   global set:    global = the wanted configuration
+ *   driver set:    name = driver, param (one parameter)
+ *   target set:    target, param (one parameter)
  */
 struct cfg_op {
 	enum cfg_op_kind		kind;
@@ -186,6 +228,7 @@ struct cfg_op {
 	uint64_t			attrs;
 	const struct cfg_device		*dev;
 	const struct scst_config	*global;
+	const struct cfg_kv		*param;
 };
 
 struct cfg_plan {
@@ -196,12 +239,19 @@ struct cfg_plan {
 /*
  * What turns @have into @want. Sessions are only managed for targets of
  * drivers whose sessions come from configuration (scst_local): logins of
- * other drivers are left alone.
+ * other drivers are left alone. A driver or target parameter is set
+ * unless @have lists the same key with the same value; parameters @want
+ * does not mention are left alone (the kernel has no way to unset one,
+ * and their defaults are the driver's).
  */
 int config_diff(const struct scst_config *want, const struct scst_config *have,
 		const struct cfg_handlers *handlers, struct cfg_plan *plan);
 void config_plan_free(struct cfg_plan *plan);
-/* One line describing @op, as "device add disk1 handler vdisk_nullio". */
+/*
+ * One line describing @op, as "device add disk1 handler vdisk_nullio". Of a
+ * parameter value, only what comes before its first blank is shown: the
+ * rest may be a CHAP secret.
+ */
 void config_op_describe(const struct cfg_op *op, char *buf, size_t len);
 
 /* Whether sessions of targets of @driver are made by configuration. */
