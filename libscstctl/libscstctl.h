@@ -346,9 +346,11 @@ void scst_driver_list_free(struct scst_driver **drivers);
  * limits) is set as "key=value" strings: the key is everything before the
  * first '=', the value everything after it (it may be empty and may contain
  * '=' and blanks). Which keys a driver accepts is listed by
- * scst_driver_list(); the driver checks keys and values. The parameters of
- * one call are applied in order and the first one refused stops the call:
- * those before it stay applied. Secrets (CHAP secrets) are accepted but
+ * scst_driver_list(); the driver checks the keys and values of all the
+ * parameters of one call before it applies any, in order, so a call refused
+ * for a bad key or value changes nothing. Only what cannot be known before
+ * trying (a portal's port in use) can fail after earlier parameters were
+ * applied. Secrets (CHAP secrets) are accepted but
  * never listed back.
  */
 

@@ -494,16 +494,17 @@ static int scst_fill_driver(struct sk_buff *skb, struct scst_driver *drv)
 }
 
 /*
- * Apply the "key=value" attributes of @type in request order through @set
- * (driver or target), stopping at the first refused. The key must be one
- * the driver lists in @keys.
+ * One pass over the "key=value" attributes of @type, in request order,
+ * through @set (driver or target), stopping at the first refused. The key
+ * must be one the driver lists in @keys.
  */
-static int scst_nl_apply_params(struct genl_info *info, int type,
-				const struct scst_driver_ops *ops,
-				const char * const *keys, const char *what,
-				int (*set)(void *obj, const char *param,
-					   struct netlink_ext_ack *extack),
-				void *obj)
+static int scst_nl_params_pass(struct genl_info *info, int type,
+			       const struct scst_driver_ops *ops,
+			       const char * const *keys, const char *what,
+			       int (*set)(void *obj, const char *param,
+					  bool check,
+					  struct netlink_ext_ack *extack),
+			       void *obj, bool check)
 {
 	const struct nlattr *a;
 	int rem, ret;
@@ -535,7 +536,7 @@ static int scst_nl_apply_params(struct genl_info *info, int type,
 				    ops->name, what);
 			return -EOPNOTSUPP;
 		}
-		ret = set(obj, param, info->extack);
+		ret = set(obj, param, check, info->extack);
 		if (ret) {
 			NL_SET_BAD_ATTR(info->extack, a);
 			if (!info->extack->_msg)
@@ -549,20 +550,45 @@ static int scst_nl_apply_params(struct genl_info *info, int type,
 	return 0;
 }
 
-static int scst_driver_set_param(void *obj, const char *param,
+/*
+ * Check every parameter of the request, then apply them: a request refused
+ * for what it says changes nothing. Sets *@applied when the second pass
+ * started (something may have changed even if it then failed).
+ */
+static int scst_nl_apply_params(struct genl_info *info, int type,
+				const struct scst_driver_ops *ops,
+				const char * const *keys, const char *what,
+				int (*set)(void *obj, const char *param,
+					   bool check,
+					   struct netlink_ext_ack *extack),
+				void *obj, bool *applied)
+{
+	int ret;
+
+	*applied = false;
+	ret = scst_nl_params_pass(info, type, ops, keys, what, set, obj, true);
+	if (ret)
+		return ret;
+	*applied = true;
+	return scst_nl_params_pass(info, type, ops, keys, what, set, obj,
+				   false);
+}
+
+static int scst_driver_set_param(void *obj, const char *param, bool check,
 				 struct netlink_ext_ack *extack)
 {
 	const struct scst_driver_ops *ops = obj;
 
-	return ops->driver_set_param(param, extack);
+	return ops->driver_set_param(param, check, extack);
 }
 
-static int scst_target_set_param(void *obj, const char *param,
+static int scst_target_set_param(void *obj, const char *param, bool check,
 				 struct netlink_ext_ack *extack)
 {
 	struct scst_tgt_priv *tgt = obj;
 
-	return tgt->driver->ops->target_set_param(&tgt->tgt, param, extack);
+	return tgt->driver->ops->target_set_param(&tgt->tgt, param, check,
+						  extack);
 }
 
 static int scst_nl_driver_set(struct sk_buff *skb, struct genl_info *info)
@@ -570,6 +596,7 @@ static int scst_nl_driver_set(struct sk_buff *skb, struct genl_info *info)
 	const struct scst_driver_ops *ops;
 	struct scst_driver *drv;
 	const char *name;
+	bool applied;
 	int ret;
 
 	if (!scst_nl_required(info, SCST_A_DRIVER))
@@ -587,11 +614,14 @@ static int scst_nl_driver_set(struct sk_buff *skb, struct genl_info *info)
 	ret = scst_nl_apply_params(info, SCST_A_DRIVER_PARAM, ops,
 				   ops->driver_params, "driver",
 				   ops->driver_set_param ?
-				   scst_driver_set_param : NULL, (void *)ops);
-	/* Parameters before a refused one are applied: announce those too. */
-	scst_changed();
-	/* Parameters may hold secrets: the event names only the driver. */
-	scst_event(info, SCST_A_DRIVER);
+				   scst_driver_set_param : NULL, (void *)ops,
+				   &applied);
+	if (applied) {
+		/* Even if one failed after others were applied. */
+		scst_changed();
+		/* Parameters may hold secrets: the event names the driver. */
+		scst_event(info, SCST_A_DRIVER);
+	}
 out:
 	mutex_unlock(&scst_mutex);
 	return ret;
@@ -1071,6 +1101,7 @@ static int scst_nl_target_set(struct sk_buff *skb, struct genl_info *info)
 {
 	const struct scst_driver_ops *ops;
 	struct scst_tgt_priv *tgt;
+	bool applied;
 	int ret = 0;
 
 	mutex_lock(&scst_mutex);
@@ -1083,9 +1114,11 @@ static int scst_nl_target_set(struct sk_buff *skb, struct genl_info *info)
 	ret = scst_nl_apply_params(info, SCST_A_TARGET_PARAM, ops,
 				   ops->target_params, "target",
 				   ops->target_set_param ?
-				   scst_target_set_param : NULL, tgt);
+				   scst_target_set_param : NULL, tgt,
+				   &applied);
 	if (ret) {
-		scst_changed();
+		if (applied)
+			scst_changed();
 		goto out;
 	}
 	if (info->attrs[SCST_A_TARGET_ENABLED]) {

@@ -381,6 +381,7 @@ const char *iscst_digest_name(bool crc);
 /* iscsi_portal.c */
 int iscst_portals_init(const char *spec);
 void iscst_portals_exit(void);
+int iscst_portals_check(const char *spec, struct netlink_ext_ack *extack);
 int iscst_portals_set(const char *spec, struct netlink_ext_ack *extack);
 int iscst_portals_fill(struct sk_buff *skb);
 int iscst_portals_list(char *buf, size_t size, const struct sockaddr_storage *local);

@@ -272,7 +272,8 @@ static int iscst_parse_bool(const char *value, bool *b)
  * the one account, "" removes it.
  */
 static int iscst_tgt_set_user(struct iscst_tgt *tgt, bool incoming,
-			      const char *value, struct netlink_ext_ack *extack)
+			      const char *value, bool check,
+			      struct netlink_ext_ack *extack)
 {
 	struct iscst_chap_user *user = NULL, *old, *tmp;
 	char *name = NULL;
@@ -280,6 +281,8 @@ static int iscst_tgt_set_user(struct iscst_tgt *tgt, bool incoming,
 
 	lockdep_assert_held(&tgt->cfg_lock);
 	if (!*value) {
+		if (check)
+			return 0;
 		if (incoming) {
 			list_for_each_entry_safe(old, tmp, &tgt->in_users, entry) {
 				list_del(&old->entry);
@@ -300,8 +303,17 @@ static int iscst_tgt_set_user(struct iscst_tgt *tgt, bool incoming,
 			kfree(name);
 			return -EINVAL;
 		}
+		if (check) {
+			iscst_chap_user_free(user);
+			return 0;
+		}
 		iscst_chap_user_free(tgt->out_user);
 		tgt->out_user = user;
+		return 0;
+	}
+	if (check) {
+		iscst_chap_user_free(user);
+		kfree(name);
 		return 0;
 	}
 	list_for_each_entry_safe(old, tmp, &tgt->in_users, entry) {
@@ -317,7 +329,7 @@ static int iscst_tgt_set_user(struct iscst_tgt *tgt, bool incoming,
 }
 
 static int iscst_target_set_param(struct scst_tgt *stgt, const char *param,
-				  struct netlink_ext_ack *extack)
+				  bool check, struct netlink_ext_ack *extack)
 {
 	struct iscst_tgt *tgt = stgt->dpriv;
 	struct iscst_tgt_cfg cfg;
@@ -341,7 +353,8 @@ static int iscst_target_set_param(struct scst_tgt *stgt, const char *param,
 	mutex_lock(&tgt->cfg_lock);
 	cfg = tgt->cfg;
 	if (!strcmp(key, "IncomingUser") || !strcmp(key, "OutgoingUser")) {
-		ret = iscst_tgt_set_user(tgt, key[0] == 'I', value, extack);
+		ret = iscst_tgt_set_user(tgt, key[0] == 'I', value, check,
+					 extack);
 		goto out;
 	} else if (!strcmp(key, "HeaderDigest")) {
 		ret = iscst_parse_digest(value, &cfg.hdigest);
@@ -382,7 +395,8 @@ static int iscst_target_set_param(struct scst_tgt *stgt, const char *param,
 	 * parameter is set at a time); a login never offers more than
 	 * MaxBurstLength.
 	 */
-	tgt->cfg = cfg;
+	if (!check)
+		tgt->cfg = cfg;
 out:
 	mutex_unlock(&tgt->cfg_lock);
 	kfree(dup);
@@ -446,11 +460,12 @@ out:
 	return ret ? -EMSGSIZE : 0;
 }
 
-static int iscst_driver_set_param(const char *param,
+static int iscst_driver_set_param(const char *param, bool check,
 				  struct netlink_ext_ack *extack)
 {
 	if (!strncmp(param, "portals=", 8))
-		return iscst_portals_set(param + 8, extack);
+		return check ? iscst_portals_check(param + 8, extack) :
+			       iscst_portals_set(param + 8, extack);
 	NL_SET_ERR_MSG(extack, "unknown iscsi driver parameter (known: portals)");
 	return -EINVAL;
 }

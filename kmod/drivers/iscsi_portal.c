@@ -292,6 +292,20 @@ static int iscst_portals_parse(const char *spec, struct sockaddr_storage *addrs,
 	return n;
 }
 
+/* Is @spec a list of portals iscst_portals_set() could try? */
+int iscst_portals_check(const char *spec, struct netlink_ext_ack *extack)
+{
+	struct sockaddr_storage *addrs;
+	int n;
+
+	addrs = kcalloc(ISCST_MAX_PORTALS, sizeof(*addrs), GFP_KERNEL);
+	if (!addrs)
+		return -ENOMEM;
+	n = iscst_portals_parse(spec, addrs, extack);
+	kfree(addrs);
+	return n < 0 ? n : 0;
+}
+
 /**
  * iscst_portals_set() - make the portals exactly those of @spec
  * @spec: comma-separated portals, may be empty

@@ -272,9 +272,13 @@ struct scst_dev {
  *	accepts, or NULL
  * @target_params: NULL-terminated list of the keys target_set_param()
  *	accepts (SCST_A_RUNTIME_ATTR of the driver's listing), or NULL
- * @driver_set_param: apply one SCST_A_DRIVER_PARAM; 0 or -errno with
- *	@extack set
- * @target_set_param: apply one SCST_A_TARGET_PARAM to @tgt
+ * @driver_set_param: with @check, validate one SCST_A_DRIVER_PARAM and
+ *	change nothing; without, apply it. 0 or -errno with @extack set. The
+ *	core checks every parameter of a request before it applies the
+ *	first, so that a request refused for its content changes nothing;
+ *	only what cannot be known before trying (a port in use) may fail
+ *	after earlier parameters were applied.
+ * @target_set_param: the same for one SCST_A_TARGET_PARAM of @tgt
  * @driver_fill_params: add the driver's SCST_A_DRIVER_PARAM attributes to a
  *	listing; 0 or -EMSGSIZE
  * @target_fill_params: add @tgt's SCST_A_TARGET_PARAM attributes (never a
@@ -303,10 +307,10 @@ struct scst_driver_ops {
 
 	const char * const	*driver_params;
 	const char * const	*target_params;
-	int	(*driver_set_param)(const char *param,
+	int	(*driver_set_param)(const char *param, bool check,
 				    struct netlink_ext_ack *extack);
 	int	(*target_set_param)(struct scst_tgt *tgt, const char *param,
-				    struct netlink_ext_ack *extack);
+				    bool check, struct netlink_ext_ack *extack);
 	int	(*driver_fill_params)(struct sk_buff *skb);
 	int	(*target_fill_params)(struct scst_tgt *tgt, struct sk_buff *skb);
 	int	(*session_fill_params)(struct scst_session *sess,

@@ -65,10 +65,17 @@ expect_fail 1 "driver 'iscsi' has no target parameter 'Colour'" \
 	target set $T Colour=red
 expect_fail 1 "invalid value for this iSCSI target parameter" \
 	target set $T MaxBurstLength=1
+# Every parameter is checked before the first is applied: a good one
+# before a refused one is not applied either.
+expect_fail 1 "invalid value for this iSCSI target parameter" \
+	target set $T QueuedCommands=7 "OutgoingUser=out $SECRET" MaxBurstLength=1
 [ "$(sc -j target show $T)" = "$before" ] ||
 	die "a refused set changed the target: $before -> $(sc -j target show $T)"
 expect_fail 1 "driver 'iscsi' has no driver parameter 'port'" \
 	driver set iscsi port=3262
+# A good portal list before a bad one is not applied either.
+expect_fail 1 "invalid portal: want address:port or [v6address]:port" \
+	driver set iscsi "portals=127.0.0.1:3263" "portals=not-an-address"
 [ "$(sc -j driver show | jq -r '.[] | select(.name == "iscsi") | .params | join(" ")')" = \
 	"portals=$P" ] || die "a refused driver set changed the portals"
 # Malformed: a usage error, the secret not repeated.

@@ -86,9 +86,12 @@
  *                         SCST_A_TARGET_ENABLED), TARGET_GET lists them
  *   SCST_A_SESSION_PARAM  SESSION_GET lists them (negotiated values)
  *
- * The key is everything before the first '='. The driver validates keys and
- * values, and applies the parameters of one request in order, stopping at
- * the first one it refuses (whose attribute the extack names). DRIVER_GET's
+ * The key is everything before the first '='. The driver checks the keys
+ * and values of every parameter of a request before it applies the first,
+ * in request order; a refused one (whose attribute the extack names) leaves
+ * everything as it was. Only a failure that cannot be foreseen (a portal's
+ * port in use) can stop a request after earlier parameters were applied.
+ * DRIVER_GET's
  * SCST_A_CREATE_ATTR / SCST_A_RUNTIME_ATTR name the keys a driver accepts.
  * Secrets are never listed.
  *
