@@ -17,6 +17,24 @@ core_load
 modprobe scst_vdisk
 modprobe scst_local
 
+# reqs FILE TEMPLATE: one request per object into FILE, made up front with
+# no process per line (a fork costs milliseconds under emulation, and the
+# time of the steps below must be the target's, not the generator's).
+# TEMPLATE is printf'd with $i (target and device index) and $l (LUN).
+reqs() {	# FILE WITH-LUNS TEMPLATE
+	local f=$1 luns=$2 tmpl=$3 i l
+	: >"$f"
+	for ((i = 0; i < ntgt; i++)); do
+		if [ "$luns" = 1 ]; then
+			for ((l = 0; l < nlun; l++)); do
+				printf "$tmpl\n" "$i" "$l" "$i"
+			done
+		else
+			printf "$tmpl\n" "$i"
+		fi
+	done >"$f"
+}
+
 # bulk: send the requests on stdin to the case's client, one by one,
 # failing at the first error.
 bulk() {
@@ -77,22 +95,17 @@ EOF
 }
 
 say "creating $ntgt targets with $nlun LUNs each"
+reqs /tmp/dev-new 0 'do device-new {"handler": "vdisk_nullio", "device": "d%d"}'
+reqs /tmp/tgt-new 0 'do target-new {"driver": "scst_local", "target": "t%d"}'
+reqs /tmp/lun-new 1 'do lun-new {"target": "t%d", "lun": %d, "device": "d%d"}'
 t=$(now)
-for i in $(seq 0 $((ntgt - 1))); do
-	echo "do device-new {\"handler\": \"vdisk_nullio\", \"device\": \"d$i\"}"
-done | bulk
+bulk </tmp/dev-new
 tdev=$(elapsed "$t")
 t=$(now)
-for i in $(seq 0 $((ntgt - 1))); do
-	echo "do target-new {\"driver\": \"scst_local\", \"target\": \"t$i\"}"
-done | bulk
+bulk </tmp/tgt-new
 ttgt=$(elapsed "$t")
 t=$(now)
-for i in $(seq 0 $((ntgt - 1))); do
-	for l in $(seq 0 $((nlun - 1))); do
-		echo "do lun-new {\"target\": \"t$i\", \"lun\": $l, \"device\": \"d$i\"}"
-	done
-done | bulk
+bulk </tmp/lun-new
 tlun=$(elapsed "$t")
 say "created $ntgt devices in ${tdev}s, $ntgt targets in ${ttgt}s, $((ntgt * nlun)) LUNs in ${tlun}s"
 
@@ -124,20 +137,17 @@ nl lun-new '{"target": "t0", "lun": 0, "device": "d0"}' >/dev/null
 say "overlapping dump: $n objects, $intr parts flagged NLM_F_DUMP_INTR"
 
 say "clearing"
+reqs /tmp/lun-clear 0 'do lun-clear {"target": "t%d"}'
+reqs /tmp/tgt-del 0 'do target-del {"target": "t%d"}'
+reqs /tmp/dev-del 0 'do device-del {"device": "d%d"}'
 t=$(now)
-for i in $(seq 0 $((ntgt - 1))); do
-	echo "do lun-clear {\"target\": \"t$i\"}"
-done | bulk
+bulk </tmp/lun-clear
 tclear=$(elapsed "$t")
 t=$(now)
-for i in $(seq 0 $((ntgt - 1))); do
-	echo "do target-del {\"target\": \"t$i\"}"
-done | bulk
+bulk </tmp/tgt-del
 ttdel=$(elapsed "$t")
 t=$(now)
-for i in $(seq 0 $((ntgt - 1))); do
-	echo "do device-del {\"device\": \"d$i\"}"
-done | bulk
+bulk </tmp/dev-del
 tddel=$(elapsed "$t")
 expect left "$(nl_dump lun-get | jq length)" 0
 say "cleared $((ntgt * nlun)) LUNs in ${tclear}s, deleted $ntgt targets in ${ttdel}s, $ntgt devices in ${tddel}s"
