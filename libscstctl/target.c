@@ -84,16 +84,25 @@ SCST_EXPORT int scst_target_del(struct scst_ctx *ctx, const char *name)
 	return scst_request(ctx, msg, NULL, NULL);
 }
 
+/* A TARGET_SET request for target @name, in *@msgp. */
+static int scst_target_set_msg(struct scst_ctx *ctx, const char *name,
+			       struct nl_msg **msgp)
+{
+	int err = scst_need(ctx, name, "target");
+
+	if (err)
+		return err;
+	return scst_msg_strs(ctx, SCST_CMD_TARGET_SET, 0, msgp,
+			     SCST_A_TARGET, name, 0);
+}
+
 SCST_EXPORT int scst_target_enable(struct scst_ctx *ctx, const char *name,
 				   bool enabled)
 {
 	struct nl_msg *msg;
 	int err;
 
-	err = scst_need(ctx, name, "target");
-	if (!err)
-		err = scst_msg_strs(ctx, SCST_CMD_TARGET_SET, 0, &msg,
-				    SCST_A_TARGET, name, 0);
+	err = scst_target_set_msg(ctx, name, &msg);
 	if (err)
 		return err;
 	if (nla_put_u8(msg, SCST_A_TARGET_ENABLED, enabled) < 0) {
@@ -109,10 +118,7 @@ SCST_EXPORT int scst_target_set_params(struct scst_ctx *ctx, const char *name,
 	struct nl_msg *msg;
 	int err;
 
-	err = scst_need(ctx, name, "target");
-	if (!err)
-		err = scst_msg_strs(ctx, SCST_CMD_TARGET_SET, 0, &msg,
-				    SCST_A_TARGET, name, 0);
+	err = scst_target_set_msg(ctx, name, &msg);
 	if (!err)
 		err = scst_params_put(ctx, msg, SCST_A_TARGET_PARAM, params);
 	if (err)
