@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* kernel_sendpage(): zero-copy send of a page (removed in 6.5, replaced by MSG_SPLICE_PAGES). */
 #include <linux/net.h>
 int conftest(struct socket *sock, struct page *page);

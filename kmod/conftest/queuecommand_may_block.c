@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* The SCSI host can ask for a blocking queuecommand (BLK_MQ_F_BLOCKING). */
 #include <scsi/scsi_host.h>
 int conftest(void);

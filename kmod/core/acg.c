@@ -19,7 +19,7 @@ static void scst_drain_put(struct scst_drain *drain)
 {
 	if (atomic_dec_and_test(&drain->pending)) {
 		drain->end_ns = ktime_get_ns();
-		/* Pairs with the acquire in scst_drain_finished(). */
+		/* Pairs with the acquire in scst_cleanup_work(). */
 		smp_store_release(&drain->finished, true);
 		drain->fn(drain);
 	}

@@ -96,15 +96,24 @@ void scst_nl_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
  * below; an operation's policy lists only what it accepts, so anything
  * else is rejected by strict validation.
  */
-#define SCST_POL_ENTRY_HANDLER	[SCST_A_HANDLER] = SCST_POL_NAME
-#define SCST_POL_ENTRY_DEVICE	[SCST_A_DEVICE] = SCST_POL_NAME
-#define SCST_POL_ENTRY_DRIVER	[SCST_A_DRIVER] = SCST_POL_NAME
-#define SCST_POL_ENTRY_TARGET	[SCST_A_TARGET] = SCST_POL_NAME
-#define SCST_POL_ENTRY_GROUP	[SCST_A_GROUP] = SCST_POL_NAME
-#define SCST_POL_ENTRY_INITIATOR [SCST_A_INITIATOR] = SCST_POL_NAME
-#define SCST_POL_ENTRY_NEW_GROUP [SCST_A_NEW_GROUP] = SCST_POL_NAME
-#define SCST_POL_ENTRY_SESSION	[SCST_A_SESSION] = SCST_POL_NAME
-#define SCST_POL_ENTRY_LUN	[SCST_A_LUN] = NLA_POLICY_MAX(NLA_U32, SCST_LUN_MAX)
+#define SCST_POL_ENTRY_HANDLER \
+	[SCST_A_HANDLER] = SCST_POL_NAME
+#define SCST_POL_ENTRY_DEVICE \
+	[SCST_A_DEVICE] = SCST_POL_NAME
+#define SCST_POL_ENTRY_DRIVER \
+	[SCST_A_DRIVER] = SCST_POL_NAME
+#define SCST_POL_ENTRY_TARGET \
+	[SCST_A_TARGET] = SCST_POL_NAME
+#define SCST_POL_ENTRY_GROUP \
+	[SCST_A_GROUP] = SCST_POL_NAME
+#define SCST_POL_ENTRY_INITIATOR \
+	[SCST_A_INITIATOR] = SCST_POL_NAME
+#define SCST_POL_ENTRY_NEW_GROUP \
+	[SCST_A_NEW_GROUP] = SCST_POL_NAME
+#define SCST_POL_ENTRY_SESSION \
+	[SCST_A_SESSION] = SCST_POL_NAME
+#define SCST_POL_ENTRY_LUN \
+	[SCST_A_LUN] = NLA_POLICY_MAX(NLA_U32, SCST_LUN_MAX)
 
 static const struct nla_policy scst_global_set_policy[SCST_A_MAX + 1] = {
 	[SCST_A_ASYNC_LUN_REPLACE] = SCST_POL_BOOL,
@@ -1123,8 +1132,8 @@ static int scst_nl_target_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (info->attrs[SCST_A_TARGET_ENABLED]) {
 		ret = scst_tgt_enable(tgt,
-			nla_get_u8(info->attrs[SCST_A_TARGET_ENABLED]),
-			info->extack);
+				      nla_get_u8(info->attrs[SCST_A_TARGET_ENABLED]),
+				      info->extack);
 		if (ret) {
 			NL_SET_BAD_ATTR(info->extack,
 					info->attrs[SCST_A_TARGET_ENABLED]);

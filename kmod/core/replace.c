@@ -131,6 +131,11 @@ static void scst_cleanup_work(struct work_struct *work)
 	bool on_stack = cl->on_stack;
 
 	mutex_lock(&scst_mutex);
+	/*
+	 * Pairs with the release in scst_drain_put(): once the drain is seen
+	 * finished, its end_ns and the counts of its tgt_devs are final. The
+	 * work also runs on release, possibly before the drain has finished.
+	 */
 	if (!cl->drained && smp_load_acquire(&cl->drain.finished)) {
 		cl->drained = true;
 		cl->drain_ns = cl->drain.end_ns - cl->drain.start_ns;

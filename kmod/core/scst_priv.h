@@ -169,7 +169,7 @@ struct scst_tgt_dev {
 	u32			lun;
 	bool			read_only;
 
-	spinlock_t		lock;
+	spinlock_t		lock;		/* protects @cmds .. @ua */
 	struct list_head	cmds;
 	unsigned int		nr_cmds;
 	unsigned int		nr_aborted;

@@ -142,7 +142,7 @@ struct iscst_tgt {
 	refcount_t		ref;
 	atomic_t		nr_logins;
 
-	struct mutex		cfg_lock;
+	struct mutex		cfg_lock;	/* protects @cfg .. @out_user */
 	struct iscst_tgt_cfg	cfg;
 	struct list_head	in_users;
 	struct iscst_chap_user	*out_user;
@@ -252,14 +252,14 @@ struct iscst_conn {
 	u32			stat_sn;
 	u32			next_ttt;
 
-	spinlock_t		cmd_lock;
+	spinlock_t		cmd_lock;	/* protects @cmd_hash */
 	DECLARE_HASHTABLE(cmd_hash, 7);
 	atomic_t		nr_cmds;
 
-	spinlock_t		tx_lock;
+	spinlock_t		tx_lock;	/* protects @tx_list */
 	struct list_head	tx_list;
 	wait_queue_head_t	tx_wait;
-	struct mutex		send_lock;
+	struct mutex		send_lock;	/* serialises socket writes, @stat_sn */
 
 	unsigned long		last_rx;
 	u32			nop_ttt;

@@ -189,6 +189,20 @@ static int iscst_chap_encode(char *buf, size_t size, const u8 *bin, u32 len)
 
 /* ---- the exchange --------------------------------------------------------- */
 
+/* The algorithm with CHAP_A code @code, if the kernel can compute it. */
+static const struct iscst_chap_alg *iscst_chap_alg_find(unsigned int code)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(iscst_chap_algs); i++) {
+		const struct iscst_chap_alg *a = &iscst_chap_algs[i];
+
+		if (a->code == code && crypto_has_shash(a->hash, 0, 0))
+			return a;
+	}
+	return NULL;
+}
+
 /* Choose CHAP_A from the initiator's list; returns its code or -EINVAL. */
 int iscst_chap_algorithm(struct iscst_chap *chap, const char *list)
 {
@@ -196,17 +210,16 @@ int iscst_chap_algorithm(struct iscst_chap *chap, const char *list)
 
 	while (*p) {
 		const char *end = strchrnul(p, ',');
-		unsigned int i, v;
+		const struct iscst_chap_alg *a;
+		unsigned int v;
 		char num[8];
 
 		if (end - p > 0 && end - p < sizeof(num)) {
 			memcpy(num, p, end - p);
 			num[end - p] = 0;
-			for (i = 0; !kstrtouint(num, 10, &v) &&
-				    i < ARRAY_SIZE(iscst_chap_algs); i++) {
-				const struct iscst_chap_alg *a = &iscst_chap_algs[i];
-
-				if (a->code == v && crypto_has_shash(a->hash, 0, 0)) {
+			if (!kstrtouint(num, 10, &v)) {
+				a = iscst_chap_alg_find(v);
+				if (a) {
 					chap->alg = a;
 					return v;
 				}

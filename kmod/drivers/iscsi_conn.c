@@ -392,40 +392,59 @@ void iscst_conns_close_all(void)
 	wait_var_event(&iscst_nr_conns, !atomic_read(&iscst_nr_conns));
 }
 
+static __printf(2, 3) int iscst_sess_param_put(struct sk_buff *skb,
+						const char *fmt, ...)
+{
+	char buf[128];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, args);
+	va_end(args);
+	return nla_put_string(skb, SCST_A_SESSION_PARAM, buf);
+}
+
+static const char *iscst_yes_no(bool b)
+{
+	return b ? "Yes" : "No";
+}
+
 /* The SCST_A_SESSION_PARAM attributes of a session (under RCU). */
 int iscst_conn_params_fill(struct iscst_conn *conn, struct sk_buff *skb)
 {
 	const struct iscst_params *p = &conn->p;
-	char addr[64], buf[128];
+	char peer[64], local[64];
 
-#define ISCST_PUT(fmt, ...)						\
-	do {								\
-		snprintf(buf, sizeof(buf), fmt, ##__VA_ARGS__);		\
-		if (nla_put_string(skb, SCST_A_SESSION_PARAM, buf))	\
-			return -EMSGSIZE;				\
-	} while (0)
-
-	iscst_addr_format(addr, sizeof(addr), &conn->peer, true);
-	ISCST_PUT("initiator_address=%s", addr);
-	iscst_addr_format(addr, sizeof(addr), &conn->local, true);
-	ISCST_PUT("portal=%s", addr);
-	ISCST_PUT("isid=0x%6phN", conn->isid);
-	ISCST_PUT("tsih=%u", conn->tsih);
-	ISCST_PUT("HeaderDigest=%s", iscst_digest_name(p->hdigest));
-	ISCST_PUT("DataDigest=%s", iscst_digest_name(p->ddigest));
-	ISCST_PUT("MaxRecvDataSegmentLength=%u", p->max_recv_dsl);
-	ISCST_PUT("MaxXmitDataSegmentLength=%u", p->max_xmit_dsl);
-	ISCST_PUT("MaxBurstLength=%u", p->max_burst);
-	ISCST_PUT("FirstBurstLength=%u", p->first_burst);
-	ISCST_PUT("InitialR2T=%s", p->initial_r2t ? "Yes" : "No");
-	ISCST_PUT("ImmediateData=%s", p->immediate_data ? "Yes" : "No");
-	ISCST_PUT("MaxOutstandingR2T=%u", p->max_r2t);
-	ISCST_PUT("DataPDUInOrder=%s", p->data_pdu_in_order ? "Yes" : "No");
-	ISCST_PUT("DataSequenceInOrder=%s", p->data_seq_in_order ? "Yes" : "No");
-	ISCST_PUT("DefaultTime2Wait=%u", p->time2wait);
-	ISCST_PUT("DefaultTime2Retain=%u", p->time2retain);
-	ISCST_PUT("ErrorRecoveryLevel=%u", p->erl);
-	ISCST_PUT("MaxConnections=%u", p->max_conns);
-#undef ISCST_PUT
+	iscst_addr_format(peer, sizeof(peer), &conn->peer, true);
+	iscst_addr_format(local, sizeof(local), &conn->local, true);
+	if (iscst_sess_param_put(skb, "initiator_address=%s", peer) ||
+	    iscst_sess_param_put(skb, "portal=%s", local) ||
+	    iscst_sess_param_put(skb, "isid=0x%6phN", conn->isid) ||
+	    iscst_sess_param_put(skb, "tsih=%u", conn->tsih) ||
+	    iscst_sess_param_put(skb, "HeaderDigest=%s",
+				 iscst_digest_name(p->hdigest)) ||
+	    iscst_sess_param_put(skb, "DataDigest=%s",
+				 iscst_digest_name(p->ddigest)) ||
+	    iscst_sess_param_put(skb, "MaxRecvDataSegmentLength=%u",
+				 p->max_recv_dsl) ||
+	    iscst_sess_param_put(skb, "MaxXmitDataSegmentLength=%u",
+				 p->max_xmit_dsl) ||
+	    iscst_sess_param_put(skb, "MaxBurstLength=%u", p->max_burst) ||
+	    iscst_sess_param_put(skb, "FirstBurstLength=%u", p->first_burst) ||
+	    iscst_sess_param_put(skb, "InitialR2T=%s",
+				 iscst_yes_no(p->initial_r2t)) ||
+	    iscst_sess_param_put(skb, "ImmediateData=%s",
+				 iscst_yes_no(p->immediate_data)) ||
+	    iscst_sess_param_put(skb, "MaxOutstandingR2T=%u", p->max_r2t) ||
+	    iscst_sess_param_put(skb, "DataPDUInOrder=%s",
+				 iscst_yes_no(p->data_pdu_in_order)) ||
+	    iscst_sess_param_put(skb, "DataSequenceInOrder=%s",
+				 iscst_yes_no(p->data_seq_in_order)) ||
+	    iscst_sess_param_put(skb, "DefaultTime2Wait=%u", p->time2wait) ||
+	    iscst_sess_param_put(skb, "DefaultTime2Retain=%u",
+				 p->time2retain) ||
+	    iscst_sess_param_put(skb, "ErrorRecoveryLevel=%u", p->erl) ||
+	    iscst_sess_param_put(skb, "MaxConnections=%u", p->max_conns))
+		return -EMSGSIZE;
 	return 0;
 }

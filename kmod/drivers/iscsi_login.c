@@ -512,7 +512,10 @@ static void iscst_login_keys(struct iscst_login *l, u8 csg)
 {
 	const char *p = l->text, *end = l->text + l->text_len;
 
-	l->chap_n = l->chap_r = l->chap_i = l->chap_c = NULL;
+	l->chap_n = NULL;
+	l->chap_r = NULL;
+	l->chap_i = NULL;
+	l->chap_c = NULL;
 	while (p < end && !l->status) {
 		size_t n = strnlen(p, end - p);
 		char *eq;

@@ -665,7 +665,7 @@ static int iscst_rx_tmf(struct iscst_conn *conn)
 	tmf->task = task;
 	tmf->fn = fn;
 	tmf->lun = lun;
-	tmf->task_gone_ok = task != NULL;
+	tmf->task_gone_ok = !!task;
 	atomic_inc(&conn->nr_tmfs);
 	queue_work(iscst_wq, &tmf->work);
 	return 0;

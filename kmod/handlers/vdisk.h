@@ -104,7 +104,7 @@ struct vdisk_backend {
  * @wq: where writers and COMPARE AND WRITE wait for each other
  */
 struct vdisk_bucket {
-	spinlock_t		lock;
+	spinlock_t		lock;		/* protects @writers, @exclusive */
 	unsigned int		writers;
 	bool			exclusive;
 	wait_queue_head_t	wq;
