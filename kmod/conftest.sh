@@ -27,5 +27,10 @@ for f in "$top"/conftest/*.c; do
 		echo "/* HAVE_$(echo "$n" | tr a-z A-Z) is not set */" >>"$out"
 	fi
 done
-mv "$out" "$top/conftest.h"
+# Unchanged results keep the old file, so that nothing rebuilds for them.
+if cmp -s "$out" "$top/conftest.h"; then
+	rm -f "$out"
+else
+	mv "$out" "$top/conftest.h"
+fi
 rm -rf "$work"
