@@ -570,6 +570,28 @@ def t_chap(a):
     c.logout()
 
 
+def t_vanish(a):
+    """The initiator vanishes mid-I/O: writes waiting for their data, reads
+    in flight, half a PDU sent, then the connection reset."""
+    c = connect(a, params={"InitialR2T": "Yes", "ImmediateData": "No"})
+    for i in range(8):
+        c.scsi_cmd(struct.pack(">BBIBHB", 0x2a, 0, 256 + 8 * i, 0, 8, 0), 0,
+                   8 * BLOCK, write=True)
+    for i in range(8):
+        c.scsi_cmd(struct.pack(">BBIBHB", 0x28, 0, 64 * i, 0, 64, 0), 0,
+                   64 * BLOCK, read=True)
+    r2ts = 0
+    while r2ts < 8:
+        if c.recv().opcode == OP_R2T:
+            r2ts += 1
+    check(True, "8 writes wait for their data, reads are in flight")
+    c.sock.send(bytes([OP_SCSI_CMD, 0x80]) + bytes(18))
+    c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                      struct.pack("ii", 1, 0))
+    c.sock.close()
+    check(True, "half a PDU sent, connection reset")
+
+
 TESTS = {n[2:]: f for n, f in globals().items() if n.startswith("t_")}
 
 
