@@ -85,9 +85,16 @@ vm: all selftest-modules
 	@tests/vm/suite $(KVERS)
 
 # Data-path benchmark against LIO, scsi_debug and null_blk (tests/bench/).
-bench: all
+bench: all $(BUILD)/bench/ctlbench
 	@tools/deps bench
 	@tests/bench/run $(KVERS)
+
+# The control-path benchmark's libscstctl client.
+$(BUILD)/bench/ctlbench: tests/bench/ctlbench.c libscstctl
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra $(if $(filter 0,$(WERROR)),,-Werror) \
+		-Ilibscstctl -Ikmod/include/uapi -o $@ $< -Llibscstctl -lscstctl \
+		$$(pkg-config --libs libnl-genl-3.0) -Wl,-rpath,$(CURDIR)/libscstctl
 
 demo: deps all
 	@tests/vm/run --kernel $(lastword $(KVERS)) -- tools/demo
