@@ -377,6 +377,8 @@ struct iscst_tgt *iscst_tgt_find_get(const char *name, bool *enabled);
 void iscst_tgt_put(struct iscst_tgt *tgt);
 void iscst_tgt_login_done(struct iscst_tgt *tgt);
 const char *iscst_digest_name(bool crc);
+__printf(3, 4) int iscst_param_put(struct sk_buff *skb, int type,
+				   const char *fmt, ...);
 
 /* iscsi_portal.c */
 int iscst_portals_init(const char *spec);

@@ -392,17 +392,8 @@ void iscst_conns_close_all(void)
 	wait_var_event(&iscst_nr_conns, !atomic_read(&iscst_nr_conns));
 }
 
-static __printf(2, 3) int iscst_sess_param_put(struct sk_buff *skb,
-						const char *fmt, ...)
-{
-	char buf[128];
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, args);
-	va_end(args);
-	return nla_put_string(skb, SCST_A_SESSION_PARAM, buf);
-}
+#define iscst_sess_param_put(skb, ...) \
+	iscst_param_put(skb, SCST_A_SESSION_PARAM, __VA_ARGS__)
 
 static const char *iscst_yes_no(bool b)
 {

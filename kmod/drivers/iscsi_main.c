@@ -403,7 +403,8 @@ out:
 	return ret;
 }
 
-static int iscst_put_param(struct sk_buff *skb, const char *fmt, ...)
+/* One "key=value" string attribute of @type (SCST_A_*_PARAM). */
+int iscst_param_put(struct sk_buff *skb, int type, const char *fmt, ...)
 {
 	char buf[320];
 	va_list args;
@@ -411,8 +412,11 @@ static int iscst_put_param(struct sk_buff *skb, const char *fmt, ...)
 	va_start(args, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, args);
 	va_end(args);
-	return nla_put_string(skb, SCST_A_TARGET_PARAM, buf);
+	return nla_put_string(skb, type, buf);
 }
+
+#define iscst_put_param(skb, ...) \
+	iscst_param_put(skb, SCST_A_TARGET_PARAM, __VA_ARGS__)
 
 static int iscst_digest_fill(struct sk_buff *skb, const char *key, u8 mask)
 {
