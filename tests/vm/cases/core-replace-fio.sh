@@ -6,6 +6,7 @@
 # synchronous and asynchronous, under fio with crc32c verification: no I/O
 # error, no verification error, and every cleanup is freed.
 # vm-timeout: 1200
+# vm-smp: 2
 set -eu
 . "$(dirname "$0")/core-lib.sh"
 

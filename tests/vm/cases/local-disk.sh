@@ -6,6 +6,7 @@
 # later appear and disappear without a rescan; a replaced LUN keeps its
 # disk; deleting the session removes the host.
 # vm-timeout: 300
+# vm-smp: 2
 set -eu
 . "$(dirname "$0")/local-lib.sh"
 

@@ -7,6 +7,7 @@
 # target deleted while fio is running, which must end fio's I/O with
 # errors, not hang, and leave nothing behind.
 # vm-timeout: 600
+# vm-smp: 2
 set -eu
 . "$(dirname "$0")/local-lib.sh"
 

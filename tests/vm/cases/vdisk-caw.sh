@@ -9,6 +9,7 @@
 # let another write in between its read and its write would lose
 # increments: the counter must end at exactly 4 x 12.
 # vm-timeout: 600
+# vm-smp: 2
 set -eu
 . "$(dirname "$0")/vdisk-lib.sh"
 

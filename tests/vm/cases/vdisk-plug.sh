@@ -10,6 +10,7 @@
 # direct I/O also goes through the submitting task's plug). Every workload
 # verifies its data; the harness fails the run on any oops or warning.
 # vm-timeout: 600
+# vm-smp: 2
 set -eu
 . "$(dirname "$0")/vdisk-lib.sh"
 
