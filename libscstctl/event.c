@@ -132,6 +132,10 @@ static int scst_event_from_msg(struct nlmsghdr *nlh, struct scst_event **out)
 		ev->scsi_host = nla_get_u32(tb[SCST_A_SCSI_HOST]);
 		ev->mask |= SCST_EV_SCSI_HOST;
 	}
+	if (tb[SCST_A_LUN_QUEUE_DEPTH]) {
+		ev->lun_queue_depth = nla_get_u32(tb[SCST_A_LUN_QUEUE_DEPTH]);
+		ev->mask |= SCST_EV_LUN_QUEUE_DEPTH;
+	}
 	*out = ev;
 	return 0;
 }

@@ -30,6 +30,10 @@ static int scst_global_parse(struct scst_ctx *ctx, struct nlattr **tb,
 		g->park_lun_replace = !!nla_get_u8(tb[SCST_A_PARK_LUN_REPLACE]);
 		g->mask |= SCST_GLOBAL_PARK_LUN_REPLACE;
 	}
+	if (tb[SCST_A_LUN_QUEUE_DEPTH]) {
+		g->lun_queue_depth = nla_get_u32(tb[SCST_A_LUN_QUEUE_DEPTH]);
+		g->mask |= SCST_GLOBAL_LUN_QUEUE_DEPTH;
+	}
 	return 0;
 }
 
@@ -70,7 +74,8 @@ SCST_EXPORT int scst_global_set(struct scst_ctx *ctx,
 				const struct scst_global *global)
 {
 	const uint32_t settable = SCST_GLOBAL_ASYNC_LUN_REPLACE |
-				  SCST_GLOBAL_PARK_LUN_REPLACE;
+				  SCST_GLOBAL_PARK_LUN_REPLACE |
+				  SCST_GLOBAL_LUN_QUEUE_DEPTH;
 	struct nl_msg *msg;
 	int ret = 0;
 
@@ -85,6 +90,9 @@ SCST_EXPORT int scst_global_set(struct scst_ctx *ctx,
 	if (!ret && (global->mask & SCST_GLOBAL_PARK_LUN_REPLACE))
 		ret = nla_put_u8(msg, SCST_A_PARK_LUN_REPLACE,
 				 global->park_lun_replace);
+	if (!ret && (global->mask & SCST_GLOBAL_LUN_QUEUE_DEPTH))
+		ret = nla_put_u32(msg, SCST_A_LUN_QUEUE_DEPTH,
+				  global->lun_queue_depth);
 	if (ret < 0) {
 		nlmsg_free(msg);
 		return scst_fail(ctx, -EMSGSIZE, "the request is too large");

@@ -211,6 +211,7 @@ const char *scst_cleanup_state_name(unsigned int state);
 #define SCST_GLOBAL_GENERATION		(1U << 1)
 #define SCST_GLOBAL_ASYNC_LUN_REPLACE	(1U << 2)
 #define SCST_GLOBAL_PARK_LUN_REPLACE	(1U << 3)
+#define SCST_GLOBAL_LUN_QUEUE_DEPTH	(1U << 4)	/* since 0.2.0 */
 
 /**
  * struct scst_global - global settings
@@ -221,6 +222,9 @@ const char *scst_cleanup_state_name(unsigned int state);
  *	only)
  * @async_lun_replace: LUN replace is asynchronous unless asked otherwise
  * @park_lun_replace: asynchronous LUN replace parks its cleanup
+ * @lun_queue_depth: commands one session may have in flight on one LUN
+ *	before further ones get TASK SET FULL; 0 is no limit (since 0.2.0;
+ *	read only when SCST_GLOBAL_LUN_QUEUE_DEPTH is in @mask)
  */
 struct scst_global {
 	uint32_t	mask;
@@ -228,6 +232,7 @@ struct scst_global {
 	uint32_t	generation;
 	bool		async_lun_replace;
 	bool		park_lun_replace;
+	uint32_t	lun_queue_depth;
 };
 
 /**
@@ -252,8 +257,9 @@ void scst_global_free(struct scst_global *global);
 /**
  * scst_global_set() - change global settings
  * @ctx: context
- * @global: settings; only SCST_GLOBAL_ASYNC_LUN_REPLACE and
- *	SCST_GLOBAL_PARK_LUN_REPLACE of @global->mask are used
+ * @global: settings; only SCST_GLOBAL_ASYNC_LUN_REPLACE,
+ *	SCST_GLOBAL_PARK_LUN_REPLACE and SCST_GLOBAL_LUN_QUEUE_DEPTH of
+ *	@global->mask are used
  *
  * Turning park_lun_replace off releases every parked cleanup.
  *
@@ -985,6 +991,8 @@ void scst_lun_list_free(struct scst_lun **luns);
  * @params: NULL-terminated "key=value" strings the driver reports, such as
  *	the values an iSCSI login negotiated; read-only, empty for a driver
  *	that reports none (since 0.2.0)
+ * @task_set_full: commands of the session answered TASK SET FULL because
+ *	of the lun_queue_depth setting (since 0.2.0)
  */
 struct scst_session {
 	char		*target;
@@ -994,6 +1002,7 @@ struct scst_session {
 	uint32_t	cmds_inflight;
 	int64_t		scsi_host;
 	char		**params;
+	uint64_t	task_set_full;
 };
 
 /**
@@ -1144,6 +1153,7 @@ struct scst_events;
 #define SCST_EV_PARK_LUN_REPLACE	(1U << 8)
 #define SCST_EV_GENERATION		(1U << 9)
 #define SCST_EV_SCSI_HOST		(1U << 10)
+#define SCST_EV_LUN_QUEUE_DEPTH		(1U << 11)	/* since 0.2.0 */
 
 /**
  * struct scst_event - one event
@@ -1170,6 +1180,7 @@ struct scst_events;
  * @park_lun_replace: global setting
  * @generation: configuration generation
  * @scsi_host: SCSI host number of a session
+ * @lun_queue_depth: global setting (since 0.2.0)
  */
 struct scst_event {
 	unsigned int	cmd;
@@ -1194,6 +1205,7 @@ struct scst_event {
 	bool		park_lun_replace;
 	uint32_t	generation;
 	uint32_t	scsi_host;
+	uint32_t	lun_queue_depth;
 };
 
 /**

@@ -43,6 +43,8 @@ static int scst_session_from_tb(struct nlattr **tb, struct nlmsghdr *nlh,
 		goto err;
 	if (tb[SCST_A_CMDS_INFLIGHT])
 		s->cmds_inflight = nla_get_u32(tb[SCST_A_CMDS_INFLIGHT]);
+	if (tb[SCST_A_TASK_SET_FULL])
+		s->task_set_full = nla_get_u64(tb[SCST_A_TASK_SET_FULL]);
 	s->scsi_host = tb[SCST_A_SCSI_HOST] ?
 		(int64_t)nla_get_u32(tb[SCST_A_SCSI_HOST]) : -1;
 	*out = s;

@@ -15,7 +15,7 @@
 static const struct cli_verb global_verbs[] = {
 	{ "show", cmd_global_show, "" },
 	{ "set", cmd_global_set,
-	  "[async_lun_replace on|off] [park_lun_replace on|off]" },
+	  "[async_lun_replace on|off] [park_lun_replace on|off] [lun_queue_depth N]" },
 	{ NULL, NULL, NULL }
 };
 

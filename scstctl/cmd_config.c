@@ -127,6 +127,8 @@ static int running_get(struct cli *cli, const struct cfg_handlers *hs,
 	cfg->async_lun_replace = g->async_lun_replace;
 	cfg->has_park = g->mask & SCST_GLOBAL_PARK_LUN_REPLACE;
 	cfg->park_lun_replace = g->park_lun_replace;
+	cfg->has_qdepth = g->mask & SCST_GLOBAL_LUN_QUEUE_DEPTH;
+	cfg->lun_queue_depth = g->lun_queue_depth;
 	scst_global_free(g);
 
 	n = scst_driver_list(cli->ctx, &drvs);
@@ -349,6 +351,10 @@ static int op_apply(struct cli *cli, const struct cfg_op *op)
 		if (op->global->has_park) {
 			g.mask |= SCST_GLOBAL_PARK_LUN_REPLACE;
 			g.park_lun_replace = op->global->park_lun_replace;
+		}
+		if (op->global->has_qdepth) {
+			g.mask |= SCST_GLOBAL_LUN_QUEUE_DEPTH;
+			g.lun_queue_depth = op->global->lun_queue_depth;
 		}
 		return scst_global_set(ctx, &g);
 	case CFG_OP_DEVICE_ADD:

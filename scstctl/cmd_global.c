@@ -30,6 +30,9 @@ int cmd_global_show(struct cli *cli, int argc, char **argv)
 	if (g->mask & SCST_GLOBAL_PARK_LUN_REPLACE)
 		print_onoff(PRINT_ANY, "park_lun_replace",
 			    "park_lun_replace %s\n", g->park_lun_replace);
+	if (g->mask & SCST_GLOBAL_LUN_QUEUE_DEPTH)
+		print_uint(PRINT_ANY, "lun_queue_depth",
+			   "lun_queue_depth %u\n", g->lun_queue_depth);
 	print_close_object();
 	scst_global_free(g);
 	return EXIT_OK;
@@ -46,6 +49,16 @@ int cmd_global_set(struct cli *cli, int argc, char **argv)
 	for (i = 0; i < argc; i += 2) {
 		bool async = !strcmp(argv[i], "async_lun_replace");
 
+		if (!strcmp(argv[i], "lun_queue_depth")) {
+			if (i + 1 >= argc)
+				return cli_usage(cli, "lun_queue_depth needs a number");
+			if (cli_parse_u32(argv[i + 1], SCST_QUEUE_DEPTH_MAX,
+					  &g.lun_queue_depth))
+				return cli_usage(cli, "lun_queue_depth takes a number from 0 (no limit) to %u, not '%s'",
+						 SCST_QUEUE_DEPTH_MAX, argv[i + 1]);
+			g.mask |= SCST_GLOBAL_LUN_QUEUE_DEPTH;
+			continue;
+		}
 		if (!async && strcmp(argv[i], "park_lun_replace"))
 			return cli_usage(cli, "unknown global setting '%s'",
 					 argv[i]);

@@ -66,6 +66,9 @@ static void print_event(const struct scst_event *ev)
 	if (ev->mask & SCST_EV_PARK_LUN_REPLACE)
 		print_onoff(PRINT_ANY, "park_lun_replace",
 			    " park_lun_replace %s", ev->park_lun_replace);
+	if (ev->mask & SCST_EV_LUN_QUEUE_DEPTH)
+		print_uint(PRINT_ANY, "lun_queue_depth", " lun_queue_depth %u",
+			   ev->lun_queue_depth);
 	if (ev->mask & SCST_EV_DRAINED)
 		print_uint(PRINT_ANY, "drained", " drained %u", ev->drained);
 	if (ev->mask & SCST_EV_DRAIN_MS)

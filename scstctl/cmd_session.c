@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* scstctl session */
+#include <inttypes.h>
 #include <string.h>
 
 #include "scstctl.h"
@@ -59,6 +60,11 @@ int cmd_session_show(struct cli *cli, int argc, char **argv)
 				     ss[i]->group);
 		print_uint(PRINT_ANY, "cmds_inflight", " inflight %u",
 			   ss[i]->cmds_inflight);
+		if (ss[i]->task_set_full)
+			print_u64(PRINT_FP, NULL, " task_set_full %" PRIu64,
+				  ss[i]->task_set_full);
+		print_u64(PRINT_JSON, "task_set_full", NULL,
+			  ss[i]->task_set_full);
 		if (ss[i]->scsi_host >= 0)
 			print_int(PRINT_ANY, "scsi_host", " host %lld",
 				  (long long)ss[i]->scsi_host);

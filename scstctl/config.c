@@ -955,6 +955,24 @@ static void parse_global(struct pctx *pc, const struct node *n)
 		}
 		return;
 	}
+	if (!strcmp(n->w[0], "lun_queue_depth")) {
+		unsigned long d;
+		char *end;
+
+		if (!want_kv(pc, n, "the global settings"))
+			return;
+		errno = 0;
+		d = strtoul(n->w[1], &end, 10);
+		if (!isdigit((unsigned char)n->w[1][0]) || *end || errno ||
+		    d > SCST_QUEUE_DEPTH_MAX) {
+			perr(pc, n->line, "lun_queue_depth takes a number from 0 (no limit) to %d, not '%s'",
+			     SCST_QUEUE_DEPTH_MAX, n->w[1]);
+			return;
+		}
+		pc->cfg->has_qdepth = true;
+		pc->cfg->lun_queue_depth = d;
+		return;
+	}
 	perr(pc, n->line, "unknown keyword '%s'", n->w[0]);
 }
 
@@ -1543,12 +1561,14 @@ int config_write(FILE *f, const struct scst_config *cfg,
 
 	fputs("# SCST configuration, written by scstctl config save.\n"
 	      "# Load it with: scstctl config load FILE\n", f);
-	if (cfg->has_async || cfg->has_park)
+	if (cfg->has_async || cfg->has_park || cfg->has_qdepth)
 		fputc('\n', f);
 	if (cfg->has_async)
 		fprintf(f, "async_lun_replace %d\n", cfg->async_lun_replace);
 	if (cfg->has_park)
 		fprintf(f, "park_lun_replace %d\n", cfg->park_lun_replace);
+	if (cfg->has_qdepth)
+		fprintf(f, "lun_queue_depth %u\n", cfg->lun_queue_depth);
 
 	d = (const struct cfg_device **)sorted(cfg->devices, cfg->ndevices,
 						sizeof(*cfg->devices),
@@ -2071,7 +2091,9 @@ int config_diff(const struct scst_config *want, const struct scst_config *have,
 	if ((want->has_async && (!have->has_async ||
 				 want->async_lun_replace != have->async_lun_replace)) ||
 	    (want->has_park && (!have->has_park ||
-				want->park_lun_replace != have->park_lun_replace))) {
+				want->park_lun_replace != have->park_lun_replace)) ||
+	    (want->has_qdepth && (!have->has_qdepth ||
+				  want->lun_queue_depth != have->lun_queue_depth))) {
 		op = op_add(&df, CFG_OP_GLOBAL_SET);
 		if (op)
 			op->global = want;
@@ -2140,6 +2162,7 @@ void config_op_describe(const struct cfg_op *op, char *buf, size_t len)
 {
 	char grp[SCST_NAME_MAX + 8] = "";
 	char attrs[512] = "";
+	char qd[32];
 	size_t used = 0;
 	unsigned int a;
 	int shown = 0;
@@ -2180,13 +2203,16 @@ void config_op_describe(const struct cfg_op *op, char *buf, size_t len)
 		snprintf(buf, len, "device del %s", op->name);
 		break;
 	case CFG_OP_GLOBAL_SET:
-		snprintf(buf, len, "global set%s%s%s%s",
+		snprintf(qd, sizeof(qd), " lun_queue_depth %u",
+			 op->global->lun_queue_depth);
+		snprintf(buf, len, "global set%s%s%s%s%s",
 			 op->global->has_async ? " async_lun_replace " : "",
 			 op->global->has_async ?
 			 (op->global->async_lun_replace ? "on" : "off") : "",
 			 op->global->has_park ? " park_lun_replace " : "",
 			 op->global->has_park ?
-			 (op->global->park_lun_replace ? "on" : "off") : "");
+			 (op->global->park_lun_replace ? "on" : "off") : "",
+			 op->global->has_qdepth ? qd : "");
 		break;
 	case CFG_OP_DEVICE_ADD:
 		snprintf(buf, len, "device add %s handler %s%s", op->name,

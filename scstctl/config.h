@@ -82,6 +82,8 @@ struct scst_config {
 	bool			async_lun_replace;
 	bool			has_park;
 	bool			park_lun_replace;
+	bool			has_qdepth;
+	uint32_t		lun_queue_depth;
 	struct cfg_device	*devices;
 	size_t			ndevices;
 	struct cfg_target	*targets;

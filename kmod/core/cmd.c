@@ -378,6 +378,7 @@ void scst_cmd_submit(struct scst_cmd *cmd)
 	struct scst_ua ua;
 	unsigned long flags;
 	bool have_ua = false;
+	unsigned int depth;
 	u8 op = cmd->cdb[0];
 
 	/*
@@ -407,6 +408,18 @@ void scst_cmd_submit(struct scst_cmd *cmd)
 	cmd->dev = &td->dev->dev;
 
 	spin_lock_irqsave(&td->lock, flags);
+	depth = READ_ONCE(scst_lun_queue_depth);
+	if (unlikely(depth && td->nr_cmds >= depth)) {
+		/*
+		 * At least one command of this nexus is in the task set, so
+		 * TASK SET FULL rather than BUSY (SAM-5 5.3.1); a pending
+		 * unit attention waits for a command that gets in.
+		 */
+		spin_unlock_irqrestore(&td->lock, flags);
+		atomic64_inc(&sess->nr_task_set_full);
+		cmd->status = SCST_STATUS_TASK_SET_FULL;
+		goto done;
+	}
 	list_add_tail(&cmd->inflight_entry, &td->cmds);
 	__set_bit(SCST_CMDF_QUEUED, &cmd->flags);
 	td->nr_cmds++;

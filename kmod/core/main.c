@@ -33,8 +33,14 @@ MODULE_PARM_DESC(park_lun_replace,
 		 "Boot default of the global park_lun_replace setting: keep the old state of a replaced LUN until released (default: off)");
 
 /* The run-time values of the two settings above (scst_mutex). */
+static unsigned int lun_queue_depth;
+module_param(lun_queue_depth, uint, 0444);
+MODULE_PARM_DESC(lun_queue_depth,
+		 "Boot default of the global lun_queue_depth setting: commands one session may have in flight on one LUN before further ones get TASK SET FULL (default: 0, no limit)");
+
 bool scst_async_replace;
 bool scst_park_replace;
+unsigned int scst_lun_queue_depth;
 
 /*
  * Test aid: make the next N allocations of a LUN-replace cleanup fail, to
@@ -76,6 +82,12 @@ static int __init scst_init(void)
 
 	scst_async_replace = async_lun_replace;
 	scst_park_replace = park_lun_replace;
+	if (lun_queue_depth > SCST_QUEUE_DEPTH_MAX) {
+		pr_err("lun_queue_depth=%u is above the highest, %u\n",
+		       lun_queue_depth, SCST_QUEUE_DEPTH_MAX);
+		return -EINVAL;
+	}
+	scst_lun_queue_depth = lun_queue_depth;
 
 	scst_wq = alloc_workqueue("scst", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!scst_wq)
@@ -85,8 +97,9 @@ static int __init scst_init(void)
 	if (ret)
 		goto err_wq;
 
-	pr_info("version %s loaded (async_lun_replace=%d park_lun_replace=%d)\n",
-		SCST_VERSION, scst_async_replace, scst_park_replace);
+	pr_info("version %s loaded (async_lun_replace=%d park_lun_replace=%d lun_queue_depth=%u)\n",
+		SCST_VERSION, scst_async_replace, scst_park_replace,
+		scst_lun_queue_depth);
 	return 0;
 
 err_wq:

@@ -115,9 +115,16 @@ void scst_nl_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
 #define SCST_POL_ENTRY_LUN \
 	[SCST_A_LUN] = NLA_POLICY_MAX(NLA_U32, SCST_LUN_MAX)
 
+/* Beyond the s16 that NLA_POLICY_MAX holds (not const: 6.1 wants it so). */
+static struct netlink_range_validation scst_queue_depth_range __ro_after_init = {
+	.max = SCST_QUEUE_DEPTH_MAX,
+};
+
 static const struct nla_policy scst_global_set_policy[SCST_A_MAX + 1] = {
 	[SCST_A_ASYNC_LUN_REPLACE] = SCST_POL_BOOL,
 	[SCST_A_PARK_LUN_REPLACE] = SCST_POL_BOOL,
+	[SCST_A_LUN_QUEUE_DEPTH] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						 &scst_queue_depth_range),
 };
 
 static const struct nla_policy scst_device_new_policy[SCST_A_MAX + 1] = {
@@ -385,7 +392,8 @@ static int scst_fill_global(struct sk_buff *skb)
 	if (nla_put_string(skb, SCST_A_VERSION, SCST_VERSION) ||
 	    nla_put_u32(skb, SCST_A_GENERATION, scst_generation) ||
 	    nla_put_u8(skb, SCST_A_ASYNC_LUN_REPLACE, scst_async_replace) ||
-	    nla_put_u8(skb, SCST_A_PARK_LUN_REPLACE, scst_park_replace))
+	    nla_put_u8(skb, SCST_A_PARK_LUN_REPLACE, scst_park_replace) ||
+	    nla_put_u32(skb, SCST_A_LUN_QUEUE_DEPTH, scst_lun_queue_depth))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -446,8 +454,12 @@ static int scst_nl_global_set(struct sk_buff *skb, struct genl_info *info)
 			scst_cleanup_release_all();
 		scst_park_replace = park;
 	}
+	if (attrs[SCST_A_LUN_QUEUE_DEPTH])
+		WRITE_ONCE(scst_lun_queue_depth,
+			   nla_get_u32(attrs[SCST_A_LUN_QUEUE_DEPTH]));
 	scst_changed();
-	scst_event(info, SCST_A_ASYNC_LUN_REPLACE, SCST_A_PARK_LUN_REPLACE);
+	scst_event(info, SCST_A_ASYNC_LUN_REPLACE, SCST_A_PARK_LUN_REPLACE,
+		   SCST_A_LUN_QUEUE_DEPTH);
 	mutex_unlock(&scst_mutex);
 	return 0;
 }
@@ -1711,7 +1723,10 @@ static int scst_fill_sess(struct sk_buff *skb, struct scst_sess_priv *sess)
 	    nla_put_string(skb, SCST_A_INITIATOR, sess->sess.initiator) ||
 	    (sess->acg && sess->acg->name &&
 	     nla_put_string(skb, SCST_A_GROUP, sess->acg->name)) ||
-	    nla_put_u32(skb, SCST_A_CMDS_INFLIGHT, scst_sess_nr_cmds(sess)))
+	    nla_put_u32(skb, SCST_A_CMDS_INFLIGHT, scst_sess_nr_cmds(sess)) ||
+	    nla_put_u64_64bit(skb, SCST_A_TASK_SET_FULL,
+			      atomic64_read(&sess->nr_task_set_full),
+			      SCST_A_PAD))
 		return -EMSGSIZE;
 	if (ops->session_host_no) {
 		int host = ops->session_host_no(&sess->sess);

@@ -206,6 +206,7 @@ struct scst_sess_priv {
 	struct xarray		luns;
 	struct list_head	tgt_devs;
 	atomic_t		nr_live_tds;
+	atomic64_t		nr_task_set_full;
 	struct work_struct	luns_changed_work;
 	struct kref		kref;
 	bool			closing;
@@ -275,6 +276,8 @@ extern struct workqueue_struct *scst_wq;
 extern wait_queue_head_t scst_wait;
 extern bool scst_async_replace;
 extern bool scst_park_replace;
+/* SCST_A_LUN_QUEUE_DEPTH; read locklessly on the command path. */
+extern unsigned int scst_lun_queue_depth;
 extern unsigned int scst_fail_cleanup_alloc;
 
 static inline void scst_changed(void)

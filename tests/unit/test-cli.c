@@ -25,6 +25,7 @@ static struct {
 	char			s[6][300];	/* string arguments, "(null)" */
 	uint64_t		u;		/* lun, id, flags ... */
 	unsigned int		flags;
+	uint32_t		n;		/* a count: lun_queue_depth */
 	bool			b;
 	struct scst_dev_attrs	attrs;
 	char			vendor[32];
@@ -102,6 +103,7 @@ int __wrap_scst_global_set(struct scst_ctx *ctx, const struct scst_global *g)
 	rec.u = g->mask;
 	rec.b = g->mask & SCST_GLOBAL_ASYNC_LUN_REPLACE ? g->async_lun_replace :
 							 g->park_lun_replace;
+	rec.n = g->lun_queue_depth;
 	return rec.ret;
 }
 
@@ -504,6 +506,10 @@ static void test_usage_errors(void **state)
 		  "async_lun_replace needs a value (on or off)" },
 		{ { "global", "set", "async_lun_replace", "perhaps", NULL },
 		  "async_lun_replace takes on or off, not 'perhaps'" },
+		{ { "global", "set", "lun_queue_depth", NULL },
+		  "lun_queue_depth needs a number" },
+		{ { "global", "set", "lun_queue_depth", "70000", NULL },
+		  "lun_queue_depth takes a number from 0 (no limit) to 65535, not '70000'" },
 		{ { "global", "set", "colour", "on", NULL },
 		  "unknown global setting 'colour'" },
 		{ { "target", "add", "t1", NULL }, "needs a name and a driver" },
@@ -607,6 +613,13 @@ static void test_other_verbs(void **state)
 	assert_string_equal(rec.fn, "global_set");
 	assert_int_equal(rec.u, SCST_GLOBAL_PARK_LUN_REPLACE);
 	assert_true(rec.b);
+	assert_int_equal(run("global", "set", "lun_queue_depth", "16",
+			     "async_lun_replace", "off", NULL), EXIT_OK);
+	assert_string_equal(rec.fn, "global_set");
+	assert_int_equal(rec.u, SCST_GLOBAL_LUN_QUEUE_DEPTH |
+				SCST_GLOBAL_ASYNC_LUN_REPLACE);
+	assert_int_equal(rec.n, 16);
+	assert_false(rec.b);
 	assert_int_equal(run("target", "add", "t1", "driver", "scst_local", NULL),
 			 EXIT_OK);
 	assert_string_equal(rec.s[1], "scst_local");

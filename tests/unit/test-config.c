@@ -19,7 +19,7 @@ static const char good_conf[] =
 	"# A configuration using most of the grammar.\n"
 	"async_lun_replace 1\n"
 	"park_lun_replace off\n"
-	"\n"
+	"lun_queue_depth 48\n"
 	"HANDLER vdisk_nullio {\n"
 	"\tDEVICE null1 {\n"
 	"\t\tsize 1G\n"
@@ -106,6 +106,8 @@ static void test_parse_good(void **state)
 	assert_int_equal(errs.n, 0);
 	assert_true(cfg.has_async && cfg.async_lun_replace);
 	assert_true(cfg.has_park && !cfg.park_lun_replace);
+	assert_true(cfg.has_qdepth);
+	assert_int_equal(cfg.lun_queue_depth, 48);
 	assert_int_equal(cfg.ndevices, 4);
 
 	d = device(&cfg, "null1");
@@ -182,6 +184,11 @@ static const struct {
 	{ "threads 4\n", 1, "unknown keyword 'threads'" },
 	{ "async_lun_replace maybe\n", 1, "takes 0 or 1, not 'maybe'" },
 	{ "async_lun_replace 1 2\n", 1, "takes one value" },
+	{ "lun_queue_depth 65536\n", 1,
+	  "lun_queue_depth takes a number from 0 (no limit) to 65535, not '65536'" },
+	{ "lun_queue_depth -1\n", 1, "not '-1'" },
+	{ "lun_queue_depth 4k\n", 1, "not '4k'" },
+	{ "lun_queue_depth\n", 1, "'lun_queue_depth' in the global settings needs a value" },
 	{ "TARGET_DRIVER scst_local {\n\tTARGET t {\n\t\tLUN x d\n\t}\n}\n",
 	  3, "'x' is not a LUN number" },
 	{ "TARGET_DRIVER scst_local {\n\tTARGET t {\n\t\tLUN 16384 d\n\t}\n}\n",
@@ -599,9 +606,9 @@ static void test_diff_clear_and_global(void **state)
 	(void)state;
 	/* Loading an empty file removes everything, targets before the
 	 * devices their LUNs use. */
-	expect_plan(base, "async_lun_replace 1\n",
+	expect_plan(base, "async_lun_replace 1\nlun_queue_depth 0\n",
 		    "target del t\n"
-		    "global set async_lun_replace on\n"
+		    "global set async_lun_replace on lun_queue_depth 0\n"
 		    "device del a\n"
 		    "device del b\n");
 	/* From nothing: creation order. */

@@ -11,10 +11,12 @@ Usage: iscsi_client.py TEST [--target IQN] [--initiator IQN] [--port N]
 Each TEST prints what it checks and exits 0 on success, 1 on failure.
 """
 import argparse
+import json
 import os
 import select
 import socket
 import struct
+import subprocess
 import sys
 import time
 
@@ -592,6 +594,56 @@ def t_vanish(a):
     check(True, "half a PDU sent, connection reset")
 
 
+def session_task_set_full(a):
+    out = subprocess.run([a.scstctl, "-j", "session", "show", a.target],
+                         check=True, capture_output=True, text=True).stdout
+    sessions = json.loads(out)
+    check(len(sessions) == 1, "one session listed")
+    return sessions[0]["task_set_full"]
+
+
+def t_qfull(a):
+    """More reads than lun_queue_depth on a LUN whose device is suspended:
+    those beyond the depth end at once with TASK SET FULL, the others wait
+    for the device, and the session counts the refused ones."""
+    c = connect(a)
+    n = a.depth + 6
+    itts = [c.scsi_cmd(struct.pack(">BBIBHB", 0x28, 0, 8 * i, 0, 8, 0), 0,
+                       8 * BLOCK, read=True) for i in range(n)]
+    full = set()
+    want_full = n - a.depth if a.depth else 0
+    deadline = time.time() + 20
+    while len(full) < want_full:
+        check(time.time() < deadline,
+              "%d of %d commands beyond the depth answered" %
+              (len(full), want_full))
+        pdu = c.recv(20)
+        if pdu.opcode == OP_NOP_IN and pdu.itt == RSVD:
+            c.nop_out(ttt=pdu.ttt)
+            continue
+        check(pdu.opcode == OP_SCSI_RSP and pdu.itt in itts,
+              "only responses while the device is suspended, got %r" % pdu)
+        check(pdu.bhs[3] == 0x28,
+              "status TASK SET FULL, got 0x%02x" % pdu.bhs[3])
+        check(pdu.itt not in full, "one response per command")
+        full.add(pdu.itt)
+    # The commands within the depth wait for the device.
+    r, _, _ = select.select([c.sock], [], [], 2)
+    check(not r, "nothing more is answered while the device is suspended")
+    check(session_task_set_full(a) == want_full,
+          "the session counts %d TASK SET FULL" % want_full)
+    subprocess.run(["dmsetup", "resume", a.resume], check=True)
+    for itt in itts:
+        if itt in full:
+            continue
+        _, status, _, _ = c.read_all(itt, timeout=60)
+        check(status == 0, "a queued read completes with GOOD")
+    # The queue has room again.
+    _, status, _, _ = c.read10(0, 8, 8 * BLOCK)
+    check(status == 0, "a read after the others succeeds")
+    c.logout()
+
+
 TESTS = {n[2:]: f for n, f in globals().items() if n.startswith("t_")}
 
 
@@ -603,6 +655,11 @@ def main():
     p.add_argument("--target", default="iqn.2026-11.org.example:raw")
     p.add_argument("--initiator", default="iqn.2026-11.org.example:rawclient")
     p.add_argument("--chap", default="")
+    p.add_argument("--depth", type=int, default=0,
+                   help="qfull: the lun_queue_depth set (0: no limit)")
+    p.add_argument("--resume", default="",
+                   help="qfull: device-mapper device to resume")
+    p.add_argument("--scstctl", default="scstctl")
     a = p.parse_args()
     print("%s: %s" % (a.test, TESTS[a.test].__doc__.strip()))
     try:

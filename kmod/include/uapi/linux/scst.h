@@ -29,11 +29,14 @@
  * --------
  * SCST_CMD_GLOBAL_GET (do)      -> SCST_A_VERSION, SCST_A_GENERATION,
  *                                  SCST_A_ASYNC_LUN_REPLACE,
- *                                  SCST_A_PARK_LUN_REPLACE
+ *                                  SCST_A_PARK_LUN_REPLACE,
+ *                                  SCST_A_LUN_QUEUE_DEPTH
  * SCST_CMD_GLOBAL_SET (do)      <- SCST_A_ASYNC_LUN_REPLACE,
- *                                  SCST_A_PARK_LUN_REPLACE
+ *                                  SCST_A_PARK_LUN_REPLACE,
+ *                                  SCST_A_LUN_QUEUE_DEPTH
  *                                  (turning park off releases every parked
- *                                  cleanup)
+ *                                  cleanup; a lower queue depth leaves the
+ *                                  commands already in flight alone)
  * SCST_CMD_HANDLER_GET (dump)   -> SCST_A_HANDLER, SCST_A_CREATE_ATTR*,
  *                                  SCST_A_RUNTIME_ATTR*
  * SCST_CMD_DEVICE_NEW (do)      <- SCST_A_HANDLER, SCST_A_DEVICE, SCST_A_DEV_*
@@ -68,7 +71,8 @@
  *                                  configuration, such as scst_local)
  * SCST_CMD_SESSION_DEL (do)     <- session (force close)
  * SCST_CMD_SESSION_GET (dump)   -> session, SCST_A_INITIATOR, SCST_A_GROUP,
- *                                  SCST_A_CMDS_INFLIGHT, SCST_A_SCSI_HOST
+ *                                  SCST_A_CMDS_INFLIGHT, SCST_A_SCSI_HOST,
+ *                                  SCST_A_TASK_SET_FULL
  * SCST_CMD_CLEANUP_GET (dump)   -> SCST_A_CLEANUP_ID, LUN, SCST_A_OLD_DEVICE,
  *                                  SCST_A_CLEANUP_STATE, SCST_A_CMDS_INFLIGHT,
  *                                  SCST_A_CLEANUP_AGE_MS
@@ -100,6 +104,15 @@
  *
  * Every command that changes something needs CAP_NET_ADMIN.
  *
+ * Queueing
+ * --------
+ * SCST_A_LUN_QUEUE_DEPTH bounds the commands one session may have in
+ * flight on one LUN. A command beyond the bound is not queued: it ends at
+ * once with status TASK SET FULL (SAM-5), which initiators answer by
+ * retrying later with a lower queue depth, and is counted in the session's
+ * SCST_A_TASK_SET_FULL. A command that finds its LUN in the middle of a
+ * change ends with BUSY and is retried the same way.
+ *
  * Events
  * ------
  * Members of the SCST_MCGRP_EVENTS group receive, for every change, a
@@ -127,6 +140,8 @@
 #define SCST_NAME_MAX		256
 /* Highest LUN number (flat space addressing). */
 #define SCST_LUN_MAX		16383
+/* Highest SCST_A_LUN_QUEUE_DEPTH. */
+#define SCST_QUEUE_DEPTH_MAX	65535
 
 enum scst_nl_cmd {
 	SCST_CMD_UNSPEC,
@@ -237,6 +252,10 @@ enum scst_nl_attr {
 	SCST_A_DRIVER_PARAM,		/* string, multi: driver-wide */
 	SCST_A_TARGET_PARAM,		/* string, multi: per target */
 	SCST_A_SESSION_PARAM,		/* string, multi, read-only: per session */
+
+	/* queueing (see "Queueing" above) */
+	SCST_A_LUN_QUEUE_DEPTH,		/* u32, 0 = no limit */
+	SCST_A_TASK_SET_FULL,		/* u64, read-only, per session */
 
 	__SCST_A_MAX,
 	SCST_A_MAX = __SCST_A_MAX - 1
