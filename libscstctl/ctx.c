@@ -71,6 +71,7 @@ const struct nla_policy scst_policy[SCST_A_MAX + 1] = {
 	[SCST_A_SESSION_PARAM]		= { .type = NLA_STRING },
 	[SCST_A_LUN_QUEUE_DEPTH]	= { .type = NLA_U32 },
 	[SCST_A_TASK_SET_FULL]		= { .type = NLA_U64 },
+	[SCST_A_TRANSPORT_ID]		= { .type = NLA_UNSPEC },
 };
 
 /*

@@ -993,6 +993,10 @@ void scst_lun_list_free(struct scst_lun **luns);
  *	that reports none (since 0.2.0)
  * @task_set_full: commands of the session answered TASK SET FULL because
  *	of the lun_queue_depth setting (since 0.2.0)
+ * @transport_id: the initiator port's TransportID (SPC-4 7.6.4), as
+ *	persistent reservations name it, or NULL if the driver reports none
+ *	(since 0.2.0)
+ * @transport_id_len: its length in bytes
  */
 struct scst_session {
 	char		*target;
@@ -1003,6 +1007,8 @@ struct scst_session {
 	int64_t		scsi_host;
 	char		**params;
 	uint64_t	task_set_full;
+	uint8_t		*transport_id;
+	size_t		transport_id_len;
 };
 
 /**

@@ -2,6 +2,7 @@
 /* Sessions. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "libscstctl-internal.h"
 
@@ -16,6 +17,7 @@ static void scst_session_free(void *obj)
 	free(s->initiator);
 	free(s->group);
 	scst_strv_free(s->params);
+	free(s->transport_id);
 	free(s);
 }
 
@@ -47,6 +49,16 @@ static int scst_session_from_tb(struct nlattr **tb, struct nlmsghdr *nlh,
 		s->task_set_full = nla_get_u64(tb[SCST_A_TASK_SET_FULL]);
 	s->scsi_host = tb[SCST_A_SCSI_HOST] ?
 		(int64_t)nla_get_u32(tb[SCST_A_SCSI_HOST]) : -1;
+	if (tb[SCST_A_TRANSPORT_ID] && nla_len(tb[SCST_A_TRANSPORT_ID]) > 0) {
+		s->transport_id_len = nla_len(tb[SCST_A_TRANSPORT_ID]);
+		s->transport_id = malloc(s->transport_id_len);
+		if (!s->transport_id) {
+			err = -ENOMEM;
+			goto err;
+		}
+		memcpy(s->transport_id, nla_data(tb[SCST_A_TRANSPORT_ID]),
+		       s->transport_id_len);
+	}
 	*out = s;
 	return 0;
 err:

@@ -5,6 +5,20 @@
 
 #include "scstctl.h"
 
+/* The TransportID in hex: JSON only, it would crowd the text line. */
+static void print_transport_id(const uint8_t *tid, size_t len)
+{
+	char hex[2 * 512 + 1];
+	size_t i;
+
+	if (len > 512)
+		len = 512;
+	for (i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", tid[i]);
+	hex[2 * len] = '\0';
+	print_string(PRINT_JSON, "transport_id", NULL, hex);
+}
+
 int cmd_session_add(struct cli *cli, int argc, char **argv)
 {
 	const char *name = NULL;
@@ -65,6 +79,9 @@ int cmd_session_show(struct cli *cli, int argc, char **argv)
 				  ss[i]->task_set_full);
 		print_u64(PRINT_JSON, "task_set_full", NULL,
 			  ss[i]->task_set_full);
+		if (ss[i]->transport_id)
+			print_transport_id(ss[i]->transport_id,
+					   ss[i]->transport_id_len);
 		if (ss[i]->scsi_host >= 0)
 			print_int(PRINT_ANY, "scsi_host", " host %lld",
 				  (long long)ss[i]->scsi_host);

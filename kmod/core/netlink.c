@@ -1734,6 +1734,13 @@ static int scst_fill_sess(struct sk_buff *skb, struct scst_sess_priv *sess)
 		if (host >= 0 && nla_put_u32(skb, SCST_A_SCSI_HOST, host))
 			return -EMSGSIZE;
 	}
+	if (ops->session_transport_id) {
+		u8 tid[SCST_TRANSPORT_ID_MAX];
+		int n = ops->session_transport_id(&sess->sess, tid, sizeof(tid));
+
+		if (n > 0 && nla_put(skb, SCST_A_TRANSPORT_ID, n, tid))
+			return -EMSGSIZE;
+	}
 	if (ops->session_fill_params &&
 	    ops->session_fill_params(&sess->sess, skb))
 		return -EMSGSIZE;

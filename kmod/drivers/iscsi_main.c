@@ -22,6 +22,11 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/netlink.h>
+#ifdef HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
 #include "iscsi.h"
 
 static char *iscst_portals_param = "0.0.0.0:3260,[::]:3260";
@@ -516,6 +521,26 @@ static int iscst_session_fill_params(struct scst_session *sess,
 	return ret;
 }
 
+/*
+ * An iSCSI initiator port is its name and ISID: TransportID format 01b,
+ * whose text, "name,i,0xISID", is the session's name. NUL-terminated and
+ * padded to a multiple of 4, at least 24 bytes in all (SPC-4 7.6.4.6).
+ */
+static int iscst_session_transport_id(struct scst_session *sess, u8 *buf,
+				      size_t len)
+{
+	size_t n = strlen(sess->name) + 1;
+	size_t total = max_t(size_t, ALIGN(4 + n, 4), 24);
+
+	if (total > len)
+		return -ENOSPC;
+	memset(buf, 0, total);
+	buf[0] = 0x40 | SCST_PROTO_ISCSI;
+	put_unaligned_be16(total - 4, buf + 2);
+	memcpy(buf + 4, sess->name, n);
+	return total;
+}
+
 static const struct scst_driver_ops iscst_driver_ops = {
 	.name			= ISCST_DRIVER_NAME,
 	.owner			= THIS_MODULE,
@@ -533,6 +558,7 @@ static const struct scst_driver_ops iscst_driver_ops = {
 	.driver_fill_params	= iscst_driver_fill_params,
 	.target_fill_params	= iscst_target_fill_params,
 	.session_fill_params	= iscst_session_fill_params,
+	.session_transport_id	= iscst_session_transport_id,
 };
 
 static int __init iscst_init(void)

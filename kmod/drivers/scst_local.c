@@ -46,6 +46,11 @@
 #include <linux/wait.h>
 #include <linux/wait_bit.h>
 #include <linux/workqueue.h>
+#ifdef HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
 #include <scsi/scsi.h>
 #include <scsi/scsi_cmnd.h>
 #include <scsi/scsi_device.h>
@@ -888,6 +893,20 @@ static int scst_local_session_host_no(struct scst_session *sess)
 	return lsess->shost->host_no;
 }
 
+/* A SAS initiator port: format 00b, the SAS address at bytes 4-11. */
+static int scst_local_session_transport_id(struct scst_session *sess,
+					   u8 *buf, size_t len)
+{
+	struct scst_local_sess *lsess = sess->dpriv;
+
+	if (len < 24)
+		return -ENOSPC;
+	memset(buf, 0, 24);
+	buf[0] = SCST_PROTO_SAS;
+	put_unaligned_be64(lsess->sas_addr, buf + 4);
+	return 24;
+}
+
 /* Targets. */
 
 static int scst_local_target_add(struct scst_tgt *tgt,
@@ -932,6 +951,7 @@ static const struct scst_driver_ops scst_local_ops = {
 	.cmd_done		= scst_local_cmd_done,
 	.luns_changed		= scst_local_luns_changed,
 	.session_host_no	= scst_local_session_host_no,
+	.session_transport_id	= scst_local_session_transport_id,
 };
 
 static int __init scst_local_init(void)

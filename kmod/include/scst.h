@@ -25,6 +25,12 @@
 #define SCST_MAX_CDB_SIZE	32
 #define SCST_SENSE_BUFFERSIZE	96
 
+/* SPC-4 protocol identifiers, as TransportIDs carry them (7.6.4). */
+#define SCST_PROTO_ISCSI	0x5
+#define SCST_PROTO_SAS		0x6
+/* Longest TransportID a driver may report: an iSCSI name and ISID. */
+#define SCST_TRANSPORT_ID_MAX	268
+
 /* SAM status codes. */
 #define SCST_STATUS_GOOD			0x00
 #define SCST_STATUS_CHECK_CONDITION		0x02
@@ -258,6 +264,10 @@ struct scst_dev {
  *	Process context. Optional.
  * @session_host_no: optional: the SCSI host number for listings
  *	(scst_local), or a negative number if there is none.
+ * @session_transport_id: optional: write the TransportID (SPC-4 7.6.4) of
+ *	@sess's initiator port into @buf (at most @len bytes, @len being at
+ *	least SCST_TRANSPORT_ID_MAX); return its length or -errno. Persistent
+ *	reservations name initiators by it, and listings show it.
  * @target_stop: optional: @tgt is being deleted. Called without the core's
  *	mutex, once scst_session_register() for @tgt fails with -ENODEV and
  *	before the core closes the existing sessions. The driver stops its
@@ -303,6 +313,8 @@ struct scst_driver_ops {
 	void	(*cmd_done)(struct scst_cmd *cmd);
 	void	(*luns_changed)(struct scst_session *sess);
 	int	(*session_host_no)(struct scst_session *sess);
+	int	(*session_transport_id)(struct scst_session *sess, u8 *buf,
+					size_t len);
 	void	(*target_stop)(struct scst_tgt *tgt);
 
 	const char * const	*driver_params;

@@ -307,6 +307,7 @@ static void global_get_responder(const struct nlmsghdr *req, int nth)
 	nla_put_u32(m, SCST_A_GENERATION, 77);
 	nla_put_u8(m, SCST_A_ASYNC_LUN_REPLACE, 1);
 	nla_put_u8(m, SCST_A_PARK_LUN_REPLACE, 0);
+	nla_put_u32(m, SCST_A_LUN_QUEUE_DEPTH, 32);
 	/* An attribute from a newer kernel must be ignored. */
 	nla_put_u32(m, SCST_A_MAX + 5, 1);
 	queue(m, NULL);
@@ -330,9 +331,11 @@ static void test_global_get(void **state)
 	assert_int_equal(g->generation, 77);
 	assert_true(g->async_lun_replace);
 	assert_false(g->park_lun_replace);
+	assert_int_equal(g->lun_queue_depth, 32);
 	assert_int_equal(g->mask, SCST_GLOBAL_VERSION | SCST_GLOBAL_GENERATION |
 			 SCST_GLOBAL_ASYNC_LUN_REPLACE |
-			 SCST_GLOBAL_PARK_LUN_REPLACE);
+			 SCST_GLOBAL_PARK_LUN_REPLACE |
+			 SCST_GLOBAL_LUN_QUEUE_DEPTH);
 	scst_global_free(g);
 }
 
@@ -1011,6 +1014,8 @@ static void params_list_responder(const struct nlmsghdr *req, int nth)
 		nla_put_string(m, SCST_A_SESSION, "iqn.i");
 		nla_put_string(m, SCST_A_SESSION_PARAM, "HeaderDigest=None");
 		nla_put_string(m, SCST_A_SESSION_PARAM, "MaxBurstLength=262144");
+		nla_put_u64(m, SCST_A_TASK_SET_FULL, 1ULL << 33);
+		nla_put(m, SCST_A_TRANSPORT_ID, 6, "\x06\0\0\0\xab\xcd");
 		queue(m, done_msg(req, 0, NULL, 0), NULL);
 		break;
 	default:
@@ -1050,6 +1055,9 @@ static void test_params_listed(void **state)
 	assert_string_equal(s[0]->params[0], "HeaderDigest=None");
 	assert_string_equal(s[0]->params[1], "MaxBurstLength=262144");
 	assert_null(s[0]->params[2]);
+	assert_true(s[0]->task_set_full == 1ULL << 33);
+	assert_int_equal(s[0]->transport_id_len, 6);
+	assert_memory_equal(s[0]->transport_id, "\x06\0\0\0\xab\xcd", 6);
 	scst_session_list_free(s);
 }
 

@@ -69,6 +69,13 @@ echo "$params" | grep -q "initiator_address=127.0.0.1:" ||
 sess=$("$SCSTCTL" -j session show $T | jq -r '.[0].name')
 [ "$sess" = "$INIT,i,0x$(echo "$params" | sed -n 's/.* isid=0x//p')" ] ||
 	die "session name $sess is not the initiator port name"
+# Its TransportID (SPC-4 7.6.4.6): iSCSI (5h) with format 01b, the length
+# of what follows, then "name,i,0xISID", NUL-padded to a multiple of 4.
+tid=$("$SCSTCTL" -j session show $T | jq -r '.[0].transport_id')
+n=$(( (${#sess} + 1 + 3) / 4 * 4 ))
+want=$(printf '4500%04x' $n; printf '%s' "$sess" | od -An -tx1 -v | tr -d ' \n';
+	printf '%0*d' $(( (n - ${#sess}) * 2 )) 0)
+[ "$tid" = "$want" ] || die "TransportID '$tid' is not '$want'"
 addr=$(echo "$params" | sed -n 's/.* initiator_address=//p')
 
 # Force close: the session goes at once; the initiator notices, and logs in

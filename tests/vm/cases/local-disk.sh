@@ -50,6 +50,12 @@ sas=$(cat "/sys/class/scsi_host/host$host/sas_address")
 [[ $sas =~ ^0x3[0-9a-f]{15}$ ]] || die "bad SAS address '$sas'"
 [ "$(cat "/sys/class/scsi_host/host$host/proc_name")" = scst_local ] ||
 	die "host$host is not an scst_local host"
+# The same address in the session's TransportID (SPC-4: SAS, protocol 6h,
+# address at bytes 4-11, 24 bytes), as persistent reservations name it.
+tid=$("$SCSTCTL" -j session show tl | jq -r --argjson h "$host" \
+	'.[] | select(.scsi_host == $h) | .transport_id')
+[ "$tid" = "06000000${sas#0x}000000000000000000000000" ] ||
+	die "TransportID '$tid' is not SAS address $sas"
 
 # The core lists the session with its SCSI host number.
 "$SCSTCTL" -j session show tl | jq -e --argjson h "$host" \

@@ -72,7 +72,10 @@
  * SCST_CMD_SESSION_DEL (do)     <- session (force close)
  * SCST_CMD_SESSION_GET (dump)   -> session, SCST_A_INITIATOR, SCST_A_GROUP,
  *                                  SCST_A_CMDS_INFLIGHT, SCST_A_SCSI_HOST,
- *                                  SCST_A_TASK_SET_FULL
+ *                                  SCST_A_TASK_SET_FULL, SCST_A_TRANSPORT_ID
+ *                                  (how SCSI names the initiator port: SAS
+ *                                  address for scst_local, iSCSI name and
+ *                                  ISID for iSCSI)
  * SCST_CMD_CLEANUP_GET (dump)   -> SCST_A_CLEANUP_ID, LUN, SCST_A_OLD_DEVICE,
  *                                  SCST_A_CLEANUP_STATE, SCST_A_CMDS_INFLIGHT,
  *                                  SCST_A_CLEANUP_AGE_MS
@@ -256,6 +259,11 @@ enum scst_nl_attr {
 	/* queueing (see "Queueing" above) */
 	SCST_A_LUN_QUEUE_DEPTH,		/* u32, 0 = no limit */
 	SCST_A_TASK_SET_FULL,		/* u64, read-only, per session */
+
+	/* sessions (continued) */
+	SCST_A_TRANSPORT_ID,		/* binary, read-only: the initiator
+					 * port's TransportID (SPC-4 7.6.4)
+					 */
 
 	__SCST_A_MAX,
 	SCST_A_MAX = __SCST_A_MAX - 1
