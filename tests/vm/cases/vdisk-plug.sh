@@ -9,7 +9,7 @@
 # vdisk_fileio with o_direct over a file on ext4 on a loop device (whose
 # direct I/O also goes through the submitting task's plug). Every workload
 # verifies its data; the harness fails the run on any oops or warning.
-# vm-timeout: 600
+# vm-timeout: 900
 # vm-smp: 2
 set -eu
 . "$(dirname "$0")/vdisk-lib.sh"
