@@ -112,7 +112,8 @@ struct scst_local_tgt {
  * @entry: in ltgt->sessions
  * @sas_addr: SAS address derived from the initiator name
  * @atomic: submit commands with cmd->atomic set (queuecommand cannot sleep)
- * @lock: protects @closing against queueing @scan_work
+ * @lock: protects @added and @closing against queueing the works
+ * @added: scsi_add_host() is done; scans and the teardown may run
  * @closing: the teardown has started; no scan may be queued any more
  * @scan_work: brings the host's SCSI devices in line with the LUNs the core
  *	reports
@@ -127,7 +128,8 @@ struct scst_local_sess {
 	u64			sas_addr;
 	bool			atomic;
 
-	spinlock_t		lock;		/* closing vs. scan_work */
+	spinlock_t		lock;		/* added, closing vs. the works */
+	bool			added;
 	bool			closing;
 	struct work_struct	scan_work;
 	struct work_struct	close_work;
@@ -223,7 +225,7 @@ static void scst_local_sess_rescan(struct scst_local_sess *lsess)
 	unsigned long flags;
 
 	spin_lock_irqsave(&lsess->lock, flags);
-	if (!lsess->closing)
+	if (lsess->added && !lsess->closing)
 		queue_work(scst_local_wq, &lsess->scan_work);
 	spin_unlock_irqrestore(&lsess->lock, flags);
 }
@@ -794,16 +796,20 @@ static void scst_local_close_work(struct work_struct *work)
 		wake_up_var(&ltgt->nr_sessions);
 }
 
-/* Start the teardown once; later calls do nothing. */
+/*
+ * Start the teardown once; later calls do nothing. The session is known to
+ * the core from scst_session_register() on, before its host is added: a
+ * close asked for meanwhile is started by session_add() once it is.
+ */
 static void scst_local_sess_close_start(struct scst_local_sess *lsess)
 {
-	bool first;
+	bool start;
 
 	spin_lock_irq(&lsess->lock);
-	first = !lsess->closing;
+	start = !lsess->closing && lsess->added;
 	lsess->closing = true;
 	spin_unlock_irq(&lsess->lock);
-	if (first)
+	if (start)
 		queue_work(scst_local_wq, &lsess->close_work);
 }
 
@@ -815,6 +821,7 @@ static int scst_local_session_add(struct scst_tgt *tgt, const char *initiator,
 	struct scst_local_sess *lsess;
 	struct scst_session *sess;
 	struct Scsi_Host *shost;
+	bool closing;
 	int err;
 
 	shost = scsi_host_alloc(&scst_local_template, sizeof(*lsess));
@@ -861,15 +868,21 @@ static int scst_local_session_add(struct scst_tgt *tgt, const char *initiator,
 	list_add_tail(&lsess->entry, &ltgt->sessions);
 	mutex_unlock(&ltgt->lock);
 
-	scst_local_sess_rescan(lsess);
+	spin_lock_irq(&lsess->lock);
+	lsess->added = true;
+	closing = lsess->closing;
+	spin_unlock_irq(&lsess->lock);
+	if (closing)
+		queue_work(scst_local_wq, &lsess->close_work);
+	else
+		scst_local_sess_rescan(lsess);
 	return 0;
 
 unregister:
-	/* luns_changed() may have queued a scan since registration. */
+	/* Not added: no scan and no teardown was queued; none will be. */
 	spin_lock_irq(&lsess->lock);
 	lsess->closing = true;
 	spin_unlock_irq(&lsess->lock);
-	cancel_work_sync(&lsess->scan_work);
 	scst_session_unregister(sess);
 put_host:
 	scsi_host_put(shost);
