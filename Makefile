@@ -5,6 +5,10 @@
 # make check      install what is missing, build, run unit and VM tests
 # make demo       install what is missing, build, show the product in a VM
 # make bench      data-path benchmark against LIO, scsi_debug, null_blk
+# make fuzz       libFuzzer on the config parser and the CLI, the netlink
+#                 fuzzer in the VM on every kernel (FUZZ_TIME=60 s each)
+# make soak       configuration churn beside verified I/O in the VM, on every
+#                 kernel or KVER= (SOAK_TIME=600 s each)
 # make install    install library, CLI, headers, man pages (DESTDIR, PREFIX)
 # make clean
 
@@ -34,9 +38,9 @@ endif
 
 USER_DIRS := libscstctl scstctl
 
-.PHONY: bench print-kvers all user modules selftest-modules check unit vm demo install clean deps $(USER_DIRS)
+.PHONY: bench fuzz soak print-kvers all user modules selftest-modules test-bins check unit vm demo install clean deps $(USER_DIRS)
 
-all: user modules
+all: user modules test-bins
 
 user: $(USER_DIRS)
 
@@ -72,6 +76,14 @@ selftest-modules:
 		$(MAKE) -s -C $(if $(KDIR),$(KDIR),/lib/modules/$$v/build) M=$$out modules; \
 	done
 
+# Programs the VM cases run (the VM sees this tree read-only).
+test-bins: $(BUILD)/tests/nlfuzz
+
+$(BUILD)/tests/nlfuzz: tests/fuzz/nlfuzz.c kmod/include/uapi/linux/scst.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) \
+		-Ikmod/include/uapi -o $@ $<
+
 deps:
 	@tools/deps
 
@@ -95,6 +107,39 @@ $(BUILD)/bench/ctlbench: tests/bench/ctlbench.c libscstctl
 	$(CC) -O2 -Wall -Wextra $(if $(filter 0,$(WERROR)),,-Werror) \
 		-Ilibscstctl -Ikmod/include/uapi -o $@ $< -Llibscstctl -lscstctl \
 		$$(pkg-config --libs libnl-genl-3.0) -Wl,-rpath,$(CURDIR)/libscstctl
+
+# libFuzzer on the scst.conf parser and on scstctl's command line, then
+# tests/vm/cases/nl-fuzz.sh (the netlink fuzzer) in the VM on every kernel,
+# one after the other, each for FUZZ_TIME seconds.
+FUZZ_TIME ?= 60
+
+fuzz: deps
+	@$(MAKE) --no-print-directory all
+	@tools/ynl --prepare
+	@$(MAKE) --no-print-directory -C tests/unit fuzz FUZZ_TIME=$(FUZZ_TIME)
+	@rc=0; for v in $(KVERS); do \
+		echo "  NLFUZZ $$v, $(FUZZ_TIME) s"; \
+		tests/vm/run --kernel $$v --timeout $$(( $(FUZZ_TIME) + 420 )) -- \
+			env SCST_FUZZ_SECONDS=$(FUZZ_TIME) tests/vm/cases/nl-fuzz.sh || rc=1; \
+	done; \
+	if [ $$rc = 0 ]; then echo "fuzz: all passed"; else echo "fuzz: FAILED" >&2; fi; \
+	exit $$rc
+
+# tests/vm/soak.sh in the VM on each kernel (or KVER=), one after the
+# other, each for SOAK_TIME seconds with SOAK_SMP vCPUs: configuration
+# churn beside verified I/O, ending with a summary.
+SOAK_TIME ?= 600
+SOAK_SMP ?= 2
+
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@rc=0; for v in $(or $(KVER),$(KVERS)); do \
+		echo "  SOAK $$v, $(SOAK_TIME) s"; \
+		tests/vm/run --kernel $$v --smp $(SOAK_SMP) --timeout $$(( $(SOAK_TIME) + 900 )) -- \
+			tests/vm/soak.sh $(SOAK_TIME) || rc=1; \
+	done; \
+	if [ $$rc = 0 ]; then echo "soak: all passed"; else echo "soak: FAILED" >&2; fi; \
+	exit $$rc
 
 demo: deps all
 	@tests/vm/run --kernel $(lastword $(KVERS)) -- tools/demo
