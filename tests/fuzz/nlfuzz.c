@@ -872,6 +872,21 @@ static void m_put_group(int g)
 		mb_str(&req, SCST_A_GROUP, mname("g", g));
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * How long a cleanup may take to drain: its commands are the midlayer's
+ * scans, done in milliseconds, but a host running other VMs beside this one
+ * can slow it many times.
+ */
+#define CLEANUP_WAIT_S 60
+
 /* After a replace that left a cleanup: release it if parked, wait it out. */
 static void m_wait_cleanup(uint64_t id)
 {
@@ -879,10 +894,10 @@ static void m_wait_cleanup(uint64_t id)
 	const unsigned char *p;
 	uint32_t l;
 	size_t off;
-	int i;
+	double t0 = now();
 	bool found;
 
-	for (i = 0; i < 600; i++) {
+	while (now() - t0 < CLEANUP_WAIT_S) {
 		rq(SCST_CMD_CLEANUP_GET);
 		if (rq_dump(&d)) {
 			fail("cleanup-get: %s", errname(-d.err));
@@ -911,7 +926,8 @@ static void m_wait_cleanup(uint64_t id)
 			return;
 		usleep(20000);
 	}
-	fail("cleanup %" PRIu64 " of a model replace did not finish", id);
+	fail("cleanup %" PRIu64 " of a model replace did not finish in %d s",
+	     id, CLEANUP_WAIT_S);
 }
 
 static void m_device_new(void)
@@ -1559,6 +1575,7 @@ static void sweep(void)
 	struct dump d;
 	uint32_t len;
 	size_t off;
+	double t0;
 	int i, ret;
 
 	fig.sweeps++;
@@ -1591,10 +1608,18 @@ static void sweep(void)
 	if (ret)
 		fail("sweep: cleanup-release all: %s (%s)", errname(-ret),
 		     rep.msg);
-	for (i = 0; i < (helpers_alive ? 5 : 1500) && !cleanups_gone(); i++)
+	t0 = now();
+	for (i = 0; !cleanups_gone(); i++) {
+		/* A helper's replaces may go on leaving cleanups. */
+		if (helpers_alive && i == 5)
+			break;
+		if (now() - t0 >= CLEANUP_WAIT_S) {
+			fail("sweep: cleanups still pending after %d s",
+			     CLEANUP_WAIT_S);
+			break;
+		}
 		usleep(20000);
-	if (i == 1500)
-		fail("sweep: cleanups still pending after 30 s");
+	}
 
 	rq(SCST_CMD_DEVICE_GET);
 	if (rq_dump(&d)) {
@@ -2826,14 +2851,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void print_errnos(const char *title, const uint64_t *tab)

@@ -32,6 +32,11 @@ ynl_start() {
 }
 
 ynl_stop() {
+	if [ -n "${ynl_unpriv_pid:-}" ]; then
+		exec 5>&- 6<&-
+		wait "$ynl_unpriv_pid" 2>/dev/null || true
+		ynl_unpriv_pid=
+	fi
 	[ -n "${ynl_pid:-}" ] || return 0
 	exec 7>&- 8<&-
 	wait "$ynl_pid" 2>/dev/null || true
@@ -107,15 +112,25 @@ nl_dump_fails() {
 	esac
 }
 
-# nl_unpriv OP JSON: must be refused to a caller without CAP_NET_ADMIN.
+# nl_unpriv OP JSON: must be refused to a caller without CAP_NET_ADMIN. The
+# caller is a second client, started once, as nobody and with no
+# capabilities (the shell opens its FIFOs before it drops them).
 nl_unpriv() {
 	local out
-	if out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
-		--inh-caps=-all --bounding-set=-all \
-		"$YNL" --output-json --do "$1" --json "$2" 2>&1); then
-		die "unprivileged $1 succeeded"
+	if [ -z "${ynl_unpriv_pid:-}" ]; then
+		rm -f /tmp/core-ynl-u.in /tmp/core-ynl-u.out
+		mkfifo /tmp/core-ynl-u.in /tmp/core-ynl-u.out
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+			--inh-caps=-all --bounding-set=-all \
+			"$YNL" --serve </tmp/core-ynl-u.in >/tmp/core-ynl-u.out \
+			2>/tmp/core-ynl-u.err &
+		ynl_unpriv_pid=$!
+		exec 5>/tmp/core-ynl-u.in 6</tmp/core-ynl-u.out
 	fi
+	echo "do $1 $2" >&5
+	read -r out <&6 || die "the unprivileged client is gone: $(cat /tmp/core-ynl-u.err)"
 	case $out in
+	'{"ok":'*) die "unprivileged $1 succeeded" ;;
 	*"Netlink error: Operation not permitted"*) ;;
 	*) die "unprivileged $1: expected EPERM, got: $out" ;;
 	esac
@@ -172,7 +187,7 @@ fio_start() {
 		--iodepth=16 --rw=randwrite --bs=4k --size=48M --verify=crc32c \
 		--verify_backlog=256 --verify_fatal=1 --verify_state_save=0 \
 		--rate_iops="${FIO_RATE:-200}" --time_based --runtime="$2" \
-		--output=/tmp/fio.out &
+		--eta=never --output=/tmp/fio.out &
 	fio_pid=$!
 	sleep 5
 }

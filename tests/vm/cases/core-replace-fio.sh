@@ -41,7 +41,9 @@ for i in $(seq 1 "$n"); do
 	if [ $((i % 2)) = 0 ]; then flags='["async"]'; else flags='[]'; fi
 	r=$(nl lun-replace "{\"target\": \"t0\", \"lun\": 0, \"device\": \"$dev\", \"replace-flags\": $flags}")
 	if [ "$flags" != '[]' ]; then
-		[ "$(echo "$r" | jq '."cleanup-id"')" != null ] || die "async replace without a cleanup id: $r"
+		# The reply is compact JSON; jq would cost a second or two a
+		# replace under emulation.
+		[[ $r =~ \"cleanup-id\":[0-9]+ ]] || die "async replace without a cleanup id: $r"
 		async=$((async + 1))
 	fi
 	fio_running

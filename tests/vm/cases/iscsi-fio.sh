@@ -41,7 +41,7 @@ run() {
 		echo "$params" | grep -q " $kv\$" ||
 			die "the session did not negotiate $kv: $params"
 	done
-	fio_verify "$d" 24M
+	fio_verify "$d" 12M
 	iscsi_logout $T $P
 	wait_until 30 iscsi_no_session $T || die "the session stays after logout"
 	say "digests $dg, ImmediateData $imm, InitialR2T $r2t: fio verify ok"

@@ -3,14 +3,12 @@
 # Helpers for the iSCSI VM cases (sourced, not run: the suite skips
 # *-lib.sh). The initiator is open-iscsi over loopback: iscsid runs by hand
 # (there is no systemd in the VM) with its configuration in the VM's
-# writable /etc/iscsi. A case configures the target with scstctl (and
-# tools/ynl for the iSCSI target parameters), logs in with iscsiadm, checks
-# real outcomes on the disks, and ends with iscsi_finish, which logs out,
-# removes the configuration and unloads the modules so that the harness sees
-# any leak or warning in the kernel log.
+# writable /etc/iscsi. A case configures the target with scstctl, logs in
+# with iscsiadm, checks real outcomes on the disks, and ends with
+# iscsi_finish, which logs out, removes the configuration and unloads the
+# modules so that the harness sees any leak or warning in the kernel log.
 
 SCSTCTL=${SCSTCTL:-$PWD/scstctl/scstctl}
-YNL=${YNL:-$PWD/tools/ynl}
 ICLIENT=${ICLIENT:-$PWD/tests/vm/cases/iscsi_client.py}
 export PATH=$PATH:/usr/sbin:/sbin
 
@@ -43,35 +41,30 @@ wait_until() {
 }
 
 # tgt_param TARGET KEY=VALUE...: set iSCSI target parameters
-# (SCST_A_TARGET_PARAM of SCST_CMD_TARGET_SET), through the kernel's YNL
-# client of the family.
+# (SCST_A_TARGET_PARAM of SCST_CMD_TARGET_SET). scstctl, not the YNL
+# client: that costs seconds a call under emulation (core-objects covers
+# the family through it).
 tgt_param() {
-	local t=$1 json
+	local t=$1
 	shift
-	json=$(jq -cn --arg t "$t" '{target: $t, "target-param": $ARGS.positional}' \
-		--args "$@")
-	"$YNL" --do target-set --json "$json" >/tmp/ynl.out 2>&1 ||
-		{ cat /tmp/ynl.out; die "setting target parameters $* of $t failed"; }
+	"$SCSTCTL" target set "$t" "$@" >/tmp/sc.out 2>&1 ||
+		{ cat /tmp/sc.out; die "setting target parameters $* of $t failed"; }
 }
 
 # tgt_param_fails TARGET KEY=VALUE: the parameter must be refused.
 tgt_param_fails() {
-	local json
-	json=$(jq -cn --arg t "$1" --arg p "$2" '{target: $t, "target-param": [$p]}')
-	! "$YNL" --do target-set --json "$json" >/dev/null 2>&1 ||
+	! "$SCSTCTL" target set "$1" "$2" >/dev/null 2>&1 ||
 		die "target parameter '$2' was accepted"
 }
 
 # tgt_params TARGET: the target's parameters, one "key=value" a line.
 tgt_params() {
-	"$YNL" --do target-get --json "$(jq -cn --arg t "$1" '{target: $t}')" \
-		--output-json | jq -r '.["target-param"][]?'
+	"$SCSTCTL" -j target show "$1" | jq -r '.params[]?'
 }
 
 # sess_params TARGET: "session key=value" lines of every session's parameters.
 sess_params() {
-	"$YNL" --dump session-get --json "$(jq -cn --arg t "$1" '{target: $t}')" \
-		--output-json | jq -r '.[] | .session as $s | .["session-param"][]? | "\($s) \(.)"'
+	"$SCSTCTL" -j session show "$1" | jq -r '.[] | .name as $s | .params[]? | "\($s) \(.)"'
 }
 
 # Start iscsid with INITIATOR as this host's InitiatorName.

@@ -44,7 +44,7 @@ done
 fio_verify() {
 	local d=$1 common
 	common="--filename=/dev/$d --direct=1 --ioengine=libaio --iodepth=32
-		--bs=4k --size=24M --numjobs=2 --offset_increment=24M
+		--bs=4k --size=12M --numjobs=2 --offset_increment=24M
 		--verify=crc32c --verify_fatal=1 --randrepeat=1 --group_reporting"
 	# shellcheck disable=SC2086
 	fio --name=w-$d --rw=randwrite $common >/tmp/fio-w-$d.log 2>&1 ||
@@ -64,7 +64,7 @@ fio_verify "$dblk"
 dd if=/dev/urandom of=/tmp/fileio.img bs=4k count=2048 conv=notrunc status=none
 echo 3 >/proc/sys/vm/drop_caches
 if fio --name=w-$dfile --rw=randwrite --verify_only --filename=/dev/$dfile \
-	--direct=1 --ioengine=libaio --iodepth=32 --bs=4k --size=24M \
+	--direct=1 --ioengine=libaio --iodepth=32 --bs=4k --size=12M \
 	--numjobs=2 --offset_increment=24M --verify=crc32c --verify_fatal=1 \
 	--randrepeat=1 --group_reporting >/tmp/fio-bad.log 2>&1; then
 	die "fio verification did not notice overwritten data"
