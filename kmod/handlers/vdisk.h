@@ -171,6 +171,9 @@ struct vdisk_io {
 			bool			nowait;
 			bool			buffered;
 			struct work_struct	work;
+			/* async attempt: submitter's + completion's */
+			atomic_t		refs;
+			long			result;
 		};
 		struct {
 			atomic_t	pending;

@@ -62,6 +62,26 @@ static void vdisk_fileio_complete(struct kiocb *iocb, long ret)
 	io->done(io, err);
 }
 
+/*
+ * The file system may complete an asynchronous kiocb before its
+ * ->read_iter or ->write_iter returns -EIOCBQUEUED, and may still read the
+ * kiocb until it returns (ext4 does, for file_accessed()): the attempt
+ * finishes once both the completion and the submitter are done with it.
+ */
+static void vdisk_fileio_put(struct vdisk_io *io)
+{
+	if (atomic_dec_and_test(&io->refs))
+		vdisk_fileio_complete(&io->iocb, io->result);
+}
+
+static void vdisk_fileio_end_io(struct kiocb *iocb, long ret)
+{
+	struct vdisk_io *io = container_of(iocb, struct vdisk_io, iocb);
+
+	io->result = ret;
+	vdisk_fileio_put(io);
+}
+
 /* Describe the first io->len bytes of io->sg as bio_vecs. */
 static int vdisk_fileio_map(struct vdisk_io *io)
 {
@@ -125,13 +145,18 @@ static void vdisk_fileio_start(struct vdisk_io *io, bool nowait)
 		iocb->ki_flags |= IOCB_NOWAIT;
 	if (io->buffered)
 		iocb->ki_flags &= ~IOCB_DIRECT;
-	if (iocb->ki_flags & IOCB_DIRECT)
-		iocb->ki_complete = vdisk_fileio_complete;
+	if (iocb->ki_flags & IOCB_DIRECT) {
+		iocb->ki_complete = vdisk_fileio_end_io;
+		atomic_set(&io->refs, 2);
+	}
 	io->nowait = nowait;
 
 	ret = vdisk_fileio_rw(io);
-	if (ret == -EIOCBQUEUED)
+	if (ret == -EIOCBQUEUED) {
+		vdisk_fileio_put(io);
 		return;
+	}
+	/* Anything else: the file system will not call ki_complete. */
 	if (ret == -EINVAL && (iocb->ki_flags & IOCB_DIRECT)) {
 		/*
 		 * The buffer or range does not meet the file system's direct
