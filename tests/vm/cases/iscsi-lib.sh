@@ -9,6 +9,7 @@
 # modules so that the harness sees any leak or warning in the kernel log.
 
 SCSTCTL=${SCSTCTL:-$PWD/scstctl/scstctl}
+YNL=${YNL:-$PWD/tools/ynl}
 ICLIENT=${ICLIENT:-$PWD/tests/vm/cases/iscsi_client.py}
 export PATH=$PATH:/usr/sbin:/sbin
 

@@ -97,10 +97,10 @@ for feat in "" error_writes; do
 	# fio writes 2 x 4 MiB, going on past I/O errors (--continue_on_error),
 	# and reads back and checks what it logged as written every 16 writes
 	# (verify_backlog); a block that reads back wrong stops it
-	# (verify_fatal: error 84, EILSEQ). It checks only part of its blocks
-	# across errors (and, while reads fail too, maybe none), so with
-	# error_writes, where reads always work, it must have checked some;
-	# ackcheck.py checks every acknowledged write.
+	# (verify_fatal: error 84, EILSEQ). Across errors fio checks part of
+	# its blocks, and at times none (after some write errors it skips its
+	# verification reads, even with error_writes): ackcheck.py is what
+	# checks every acknowledged write.
 	fio --name=flap --filename="/dev/$d" --direct=1 --ioengine=psync \
 		--numjobs=2 --size=4M --offset_increment=8M --group_reporting \
 		--rw=randwrite --bs=4k --verify=crc32c --verify_fatal=1 \
@@ -132,7 +132,6 @@ for feat in "" error_writes; do
 	case $ferr in 5|61) ;; *) die "fio's first error is $ferr, not EIO or ENODATA: $(cat /tmp/fio-flap.err)" ;; esac
 	[ "$fn" -gt 0 ] || die "fio saw no error while flapping"
 	[ "$fw" -gt 0 ] || die "fio wrote nothing while flapping"
-	[ -z "$feat" ] || [ "$fv" -gt 0 ] || die "fio verified nothing with error_writes"
 	if [ $frc != 0 ]; then
 		[ -z "$feat" ] && grep -q "No data available: read" /tmp/fio-flap.err ||
 			die "fio failed while flapping (exit $frc): $(cat /tmp/fio-flap.err)"
