@@ -9,6 +9,8 @@
 #                 fuzzer in the VM on every kernel (FUZZ_TIME=60 s each)
 # make soak       configuration churn beside verified I/O in the VM, on every
 #                 kernel or KVER= (SOAK_TIME=600 s each)
+# make check-debug  the VM suite on a KASAN/lockdep/kmemleak kernel built
+#                 from linux-source-6.12 (DEBUG_CASES=GLOB)
 # make install    install library, CLI, headers, man pages (DESTDIR, PREFIX)
 # make clean
 
@@ -38,7 +40,7 @@ endif
 
 USER_DIRS := libscstctl scstctl
 
-.PHONY: bench fuzz soak print-kvers all user modules selftest-modules test-bins check unit vm demo install clean deps $(USER_DIRS)
+.PHONY: bench fuzz soak check-debug print-kvers all user modules selftest-modules test-bins check unit vm demo install clean deps $(USER_DIRS)
 
 all: user modules test-bins
 
@@ -140,6 +142,14 @@ soak: deps
 	done; \
 	if [ $$rc = 0 ]; then echo "soak: all passed"; else echo "soak: FAILED" >&2; fi; \
 	exit $$rc
+
+# The VM suite on a kernel with KASAN, lockdep, kmemleak and DEBUG_OBJECTS,
+# built once from linux-source-6.12 into build/debug/ (tests/debug/);
+# DEBUG_CASES=GLOB picks cases. Slow: not part of make check.
+check-debug: deps
+	@tools/deps debug
+	@$(MAKE) --no-print-directory all
+	@DEBUG_CASES='$(DEBUG_CASES)' tests/debug/check
 
 demo: deps all
 	@tests/vm/run --kernel $(lastword $(KVERS)) -- tools/demo
