@@ -31,7 +31,7 @@ RATE=${SCST_SOAK_RATE:-100}	# IOPS of each fio job
 T=soak
 INI=iqn.2026-11.org.example:soak
 # What the kernel must never print (tests/vm/run's list).
-BAD='WARNING:|BUG:|kernel BUG at|Oops|general protection fault|Kernel panic|blocked for more than [0-9]+ seconds|list_add corruption|list_del corruption|Objects remaining|kmemleak: [0-9]+ new suspected|kmemleak: unreferenced object|UBSAN:|KASAN:|possible circular locking|inconsistent lock state|scheduling while atomic|refcount_t:'
+BAD=$(cat "$here/kernel-log-bad.re")
 
 export DM_DISABLE_UDEV=1
 rm -f /tmp/soak.stop /tmp/soak.abort /tmp/soak-ack.tally /tmp/soak-ack.fail

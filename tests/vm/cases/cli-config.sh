@@ -6,6 +6,7 @@
 # file changes only what was edited, while fio (with crc32c verification)
 # keeps running without an error on a LUN the edit did not touch.
 # vm-timeout: 400
+# vm-batch: cli
 set -eu
 . "$(dirname "$0")/cli-lib.sh"
 

@@ -6,6 +6,7 @@
 # 1 for errors and 2 for usage errors, and nothing changed by a failed
 # command.
 # vm-timeout: 300
+# vm-batch: cli
 set -eu
 . "$(dirname "$0")/cli-lib.sh"
 

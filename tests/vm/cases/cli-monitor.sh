@@ -5,6 +5,7 @@
 # with -j (each line parsed with jq) and as text lines without; the life of
 # an async LUN replace comes in order: replaced, drained, freed.
 # vm-timeout: 300
+# vm-batch: cli
 set -eu
 . "$(dirname "$0")/cli-lib.sh"
 

@@ -7,6 +7,7 @@
 # releases the cleanup and waits for it to be freed. fio must not see an
 # error, and no cleanup may be left.
 # vm-timeout: 300
+# vm-batch: cli
 set -eu
 . "$(dirname "$0")/cli-lib.sh"
 

@@ -10,6 +10,7 @@
 # error. config save writes the parameters, and loading the saved file
 # changes nothing.
 # vm-timeout: 600
+# vm-batch: cli
 set -eu
 . "$(dirname "$0")/iscsi-lib.sh"
 

@@ -6,6 +6,7 @@
 # disks scst_local shows (sg_vpd reads the unit serial number of the
 # device behind each LUN).
 # vm-timeout: 300
+# vm-batch: cli
 set -eu
 . "$(dirname "$0")/cli-lib.sh"
 

@@ -7,6 +7,7 @@
 # missing objects, unknown attributes, unprivileged callers); the events
 # that announce the changes; deleting a target with live sessions.
 # vm-timeout: 300
+# vm-batch: core
 set -eu
 . "$(dirname "$0")/core-lib.sh"
 

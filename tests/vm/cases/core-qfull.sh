@@ -17,6 +17,7 @@
 #   queue depth far beyond the limit finishes without an I/O error, and the
 #   session counted the TASK SET FULL that the SCSI midlayer retried.
 # vm-timeout: 600
+# vm-batch: local
 set -eu
 . "$(dirname "$0")/iscsi-lib.sh"
 

@@ -15,6 +15,7 @@
 #  - a failed allocation falls back to sync and says so;
 #  - a failed replace leaves the mapping as it was.
 # vm-timeout: 600
+# vm-batch: core
 set -eu
 . "$(dirname "$0")/core-lib.sh"
 

@@ -7,6 +7,7 @@
 # a read-only LUN, SPC-2 RESERVE/RELEASE between two I_T nexuses and their
 # release by I_T nexus loss and LUN reset, and the group a session sees.
 # vm-timeout: 400
+# vm-batch: local
 set -eu
 . "$(dirname "$0")/core-lib.sh"
 

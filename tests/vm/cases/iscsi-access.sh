@@ -13,6 +13,7 @@
 #   target serves the next login and the other session's verified I/O;
 # - deleting a target with a logged-in session drops it; unload frees all.
 # vm-timeout: 600
+# vm-batch: iscsi
 set -eu
 . "$(dirname "$0")/iscsi-lib.sh"
 

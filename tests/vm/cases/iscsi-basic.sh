@@ -8,6 +8,7 @@
 # negotiated parameters; force close makes the initiator come back as a new
 # session; logout removes the disks; unload frees everything.
 # vm-timeout: 600
+# vm-batch: iscsi
 set -eu
 . "$(dirname "$0")/iscsi-lib.sh"
 

@@ -10,6 +10,7 @@
 # underflow (RFC 7143 11.4.5), SNACK and TASK REASSIGN refused, the Async
 # Message of a LUN added, the target's NOP-In keepalive, and CHAP.
 # vm-timeout: 900
+# vm-batch: iscsi
 set -eu
 . "$(dirname "$0")/iscsi-lib.sh"
 

@@ -6,6 +6,7 @@
 # teardown) and I/O runs on the disks that exist; everything must settle to
 # the right set of disks, and unloading must find nothing left.
 # vm-timeout: 500
+# vm-batch: local
 set -eu
 . "$(dirname "$0")/local-lib.sh"
 

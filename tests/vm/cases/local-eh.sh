@@ -9,6 +9,7 @@
 # session is deleted while a command is stuck, which must wait for the
 # resume and not hang or leak.
 # vm-timeout: 400
+# vm-batch: local
 set -eu
 . "$(dirname "$0")/local-lib.sh"
 

@@ -10,6 +10,7 @@
 # discarded through the disk), writes work, and the data written before
 # reads back.
 # vm-timeout: 480
+# vm-batch: faults
 set -eu
 . "$(dirname "$0")/faults-lib.sh"
 

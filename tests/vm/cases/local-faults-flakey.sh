@@ -11,6 +11,7 @@
 # ackcheck.py saw acknowledged reads back afterwards; once the device is
 # up, fio's verified I/O passes again.
 # vm-timeout: 480
+# vm-batch: faults
 set -eu
 . "$(dirname "$0")/faults-lib.sh"
 

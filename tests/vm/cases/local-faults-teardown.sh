@@ -16,6 +16,7 @@
 # again, every acknowledged write reads back. At the end everything
 # unloads (the harness checks the kernel log for leaks and warnings).
 # vm-timeout: 600
+# vm-batch: faults
 set -eu
 . "$(dirname "$0")/faults-lib.sh"
 

@@ -6,6 +6,7 @@
 # only that session's disks; deleting the target with both sessions open
 # removes both hosts.
 # vm-timeout: 300
+# vm-batch: local
 set -eu
 . "$(dirname "$0")/local-lib.sh"
 

@@ -7,6 +7,7 @@
 # flight; those come back to the midlayer as TASK ABORTED and are retried,
 # so every reset succeeds and fio verifies all its data.
 # vm-timeout: 400
+# vm-batch: local
 set -eu
 . "$(dirname "$0")/local-lib.sh"
 

@@ -7,6 +7,7 @@
 # the initiator sees a write-protected disk; through the other LUN the same
 # device takes writes and reports no protection.
 # vm-timeout: 300
+# vm-batch: local
 set -eu
 . "$(dirname "$0")/vdisk-lib.sh"
 

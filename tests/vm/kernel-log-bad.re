@@ -1,0 +1,1 @@
+WARNING:|BUG:|kernel BUG at|Oops|general protection fault|Kernel panic|blocked for more than [0-9]+ seconds|list_add corruption|list_del corruption|Objects remaining|kmemleak: [0-9]+ new suspected|kmemleak: unreferenced object|UBSAN:|KASAN:|possible circular locking|inconsistent lock state|scheduling while atomic|refcount_t:
