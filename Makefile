@@ -10,7 +10,7 @@
 # make soak       configuration churn beside verified I/O in the VM, on every
 #                 kernel or KVER= (SOAK_TIME=600 s each)
 # make check-debug  the VM suite on a KASAN/lockdep/kmemleak kernel built
-#                 from linux-source-6.12 (DEBUG_CASES=GLOB)
+#                 from linux-source-6.12 (DEBUG_CASES=GLOB[,GLOB...])
 # make install    install library, CLI, headers, man pages (DESTDIR, PREFIX)
 # make clean
 
@@ -145,7 +145,7 @@ soak: deps
 
 # The VM suite on a kernel with KASAN, lockdep, kmemleak and DEBUG_OBJECTS,
 # built once from linux-source-6.12 into build/debug/ (tests/debug/);
-# DEBUG_CASES=GLOB picks cases. Slow: not part of make check.
+# DEBUG_CASES=GLOB[,GLOB...] picks cases. Slow: not part of make check.
 check-debug: deps
 	@tools/deps debug
 	@$(MAKE) --no-print-directory all

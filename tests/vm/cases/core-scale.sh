@@ -53,12 +53,13 @@ elapsed() {	# START
 }
 
 # A dump that counts the objects it receives and the parts flagged as
-# interrupted, with the time it took; with a DELAY, it reads slowly (and
-# says "started" on stderr after the first part).
-dump_count() {	# OP [DELAY]
+# interrupted, with the time it took; with a file GO, it says "started" on
+# stderr after the first part and reads no further until GO exists (the
+# test changes the configuration in between).
+dump_count() {	# OP [GO]
 	/usr/bin/python3 - "$PWD/build/ynl/tools/net/ynl" \
-		"$PWD/kmod/include/uapi/scst.yaml" "$1" "${2:-0}" <<'EOF'
-import socket, struct, sys, time
+		"$PWD/kmod/include/uapi/scst.yaml" "$1" "${2:-}" <<'EOF'
+import os, socket, struct, sys, time
 sys.path.insert(0, sys.argv[1])
 from lib import YnlFamily
 from lib.ynl import NlMsgs, Netlink
@@ -70,12 +71,17 @@ t = time.monotonic()
 ynl.sock.send(msg, 0)
 n = intr = 0
 done = False
-delay = float(sys.argv[4])
+go = sys.argv[4]
 while not done:
     data = ynl.sock.recv(1 << 20)
-    if delay:
+    if go:
         print('started', file=sys.stderr, flush=True)
-        time.sleep(delay)
+        limit = time.monotonic() + 120
+        while not os.path.exists(go):
+            if time.monotonic() > limit:
+                sys.exit('%s did not appear' % go)
+            time.sleep(0.05)
+        go = None
     for m in NlMsgs(data):
         if m.nl_flags & 0x10:		# NLM_F_DUMP_INTR
             intr += 1
@@ -122,10 +128,12 @@ expect last "$(echo "$all" | jq -c '.last | [.target, .lun, .device]')" \
 expect one "$(nl_dump lun-get '{"target": "t7"}' | jq -c '[.[].lun] | length')" "$nlun"
 
 say "a dump that overlaps a change is flagged"
-dump_count lun-get 0.05 >/tmp/slow.out 2>/tmp/slow.err &
+rm -f /tmp/slow.go
+dump_count lun-get /tmp/slow.go >/tmp/slow.out 2>/tmp/slow.err &
 slow=$!
 wait_until 60 grep -q started /tmp/slow.err || die "slow dump did not start"
 nl lun-del '{"target": "t0", "lun": 0}' >/dev/null
+: >/tmp/slow.go
 wait "$slow" || die "slow dump failed: $(cat /tmp/slow.err)"
 read -r n intr tlist <<<"$(cat /tmp/slow.out)"
 [ "$intr" -gt 0 ] || die "a dump across a change was not flagged: $n objects, $intr flagged"
