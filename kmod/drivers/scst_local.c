@@ -85,6 +85,8 @@ MODULE_PARM_DESC(blocking,
 
 /* Session teardowns and LUN scans; they sleep for as long as I/O does. */
 static struct workqueue_struct *scst_local_wq;
+/* Completions the core reports with interrupts off (see cmd_done()). */
+static struct workqueue_struct *scst_local_done_wq;
 /* Parent of every Scsi_Host: /sys/devices/scst_local. */
 static struct device *scst_local_root;
 
@@ -157,11 +159,13 @@ enum {
  * @cmd: the command as the core sees it
  * @scmd: the SCSI command; NULL for an internal command
  * @state: SCST_LOCAL_CMD_*
+ * @done_work: reports the command when cmd_done() cannot do it in place
  */
 struct scst_local_cmd {
 	struct scst_cmd		cmd;
 	struct scsi_cmnd	*scmd;
 	int			state;
+	struct work_struct	done_work;
 };
 
 /* A command the driver itself sends to the core (REPORT LUNS). */
@@ -289,16 +293,11 @@ static bool scst_local_sense_luns_changed(const struct scst_cmd *cmd)
 	       cmd->sense[12] == 0x3f && cmd->sense[13] == 0x0e;
 }
 
-static void scst_local_cmd_done(struct scst_cmd *cmd)
+static void scst_local_cmd_report(struct scst_local_cmd *lcmd)
 {
-	struct scst_local_cmd *lcmd = container_of(cmd, struct scst_local_cmd, cmd);
+	struct scst_cmd *cmd = &lcmd->cmd;
 	struct scsi_cmnd *scmd = lcmd->scmd;
 	struct scst_local_sess *lsess;
-
-	if (unlikely(!scmd)) {
-		scst_local_icmd_done(lcmd);
-		return;
-	}
 
 	/*
 	 * The RCU read-side section lets the error handler wait, with
@@ -341,6 +340,35 @@ static void scst_local_cmd_done(struct scst_cmd *cmd)
 	rcu_read_unlock();
 }
 
+static void scst_local_cmd_done_work(struct work_struct *work)
+{
+	scst_local_cmd_report(container_of(work, struct scst_local_cmd, done_work));
+}
+
+/*
+ * The core may finish a command from a backing device's completion with
+ * interrupts off, under that device's locks: a block device ending a flush
+ * sequence holds its flush-queue lock there. scsi_done() would then run
+ * the initiator's whole completion (and its own request queue's locks of
+ * the same classes) inside it, so such completions are reported from a
+ * work item. Until the work runs, the command counts as held by the core
+ * for the error handler, as it should.
+ */
+static void scst_local_cmd_done(struct scst_cmd *cmd)
+{
+	struct scst_local_cmd *lcmd = container_of(cmd, struct scst_local_cmd, cmd);
+
+	if (unlikely(!lcmd->scmd)) {
+		scst_local_icmd_done(lcmd);
+		return;
+	}
+	if (irqs_disabled()) {
+		queue_work(scst_local_done_wq, &lcmd->done_work);
+		return;
+	}
+	scst_local_cmd_report(lcmd);
+}
+
 static int scst_local_init_cmd_priv(struct Scsi_Host *shost,
 				    struct scsi_cmnd *scmd)
 {
@@ -351,6 +379,7 @@ static int scst_local_init_cmd_priv(struct Scsi_Host *shost,
 	 * memset of the private area: queuecommand() sets what it needs.
 	 */
 	lcmd->state = SCST_LOCAL_CMD_IDLE;
+	INIT_WORK(&lcmd->done_work, scst_local_cmd_done_work);
 	return 0;
 }
 
@@ -982,11 +1011,18 @@ static int __init scst_local_init(void)
 	scst_local_wq = alloc_workqueue("scst_local", WQ_UNBOUND, 0);
 	if (!scst_local_wq)
 		return -ENOMEM;
+	/* On the I/O path: it must make progress under memory pressure. */
+	scst_local_done_wq = alloc_workqueue("scst_local_done",
+					     WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
+	if (!scst_local_done_wq) {
+		err = -ENOMEM;
+		goto destroy_wq;
+	}
 
 	scst_local_root = root_device_register("scst_local");
 	if (IS_ERR(scst_local_root)) {
 		err = PTR_ERR(scst_local_root);
-		goto destroy_wq;
+		goto destroy_done_wq;
 	}
 
 	err = scst_driver_register(&scst_local_ops);
@@ -996,6 +1032,8 @@ static int __init scst_local_init(void)
 
 unregister_root:
 	root_device_unregister(scst_local_root);
+destroy_done_wq:
+	destroy_workqueue(scst_local_done_wq);
 destroy_wq:
 	destroy_workqueue(scst_local_wq);
 	return err;
@@ -1006,6 +1044,8 @@ static void __exit scst_local_exit(void)
 	/* No target exists any more: the core held this module until then. */
 	scst_driver_unregister(&scst_local_ops);
 	root_device_unregister(scst_local_root);
+	/* Empty: every SCSI host, and so every command, is gone. */
+	destroy_workqueue(scst_local_done_wq);
 	destroy_workqueue(scst_local_wq);
 }
 

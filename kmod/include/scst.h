@@ -256,7 +256,10 @@ struct scst_dev {
  * @session_close: force-close @sess. The driver stops submitting, and
  *	calls scst_session_unregister() (possibly later, from another context).
  * @cmd_done: @cmd is finished: send its status, sense and data. Called from
- *	any context, possibly inside scst_cmd_submit(). If
+ *	any context, possibly inside scst_cmd_submit(), and possibly with
+ *	interrupts off under a backing device's locks (a block device ending
+ *	a flush sequence): a driver that would complete into another block
+ *	layer queue from here defers that (scst_local does). If
  *	scst_cmd_aborted(cmd), the command was aborted by task management and
  *	its outcome must not be reported as success.
  * @luns_changed: the LUNs visible to @sess changed (added or removed). The
