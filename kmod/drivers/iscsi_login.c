@@ -110,8 +110,8 @@ static void iscst_params_init(struct iscst_params *p)
 	};
 }
 
-static void iscst_login_add(struct iscst_login *l, const char *key,
-			    const char *fmt, ...)
+static __printf(3, 4) void iscst_login_add(struct iscst_login *l,
+					   const char *key, const char *fmt, ...)
 {
 	u32 room = ISCST_LOGIN_DSL - l->rsp_len;
 	va_list args;
