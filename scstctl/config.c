@@ -1760,6 +1760,16 @@ static bool recreated(const struct differ *df, const char *device)
 	return d && df->recreate[d - df->have->devices];
 }
 
+/* A device's logical block size in @cfg: the one it gives, else 512. */
+static uint32_t dev_blocksize(const struct scst_config *cfg, const char *name)
+{
+	const struct cfg_device *d = find_device(cfg, name);
+
+	if (d && (d->parsed.mask & SCST_DEV_ATTR_BIT(SCST_DEV_ATTR_BLOCKSIZE)))
+		return d->parsed.blocksize;
+	return 512;
+}
+
 /* Attributes @w gives that @h does not have with the same value. */
 static uint64_t dev_changed(const struct cfg_device *w,
 			    const struct cfg_device *h)
@@ -1855,8 +1865,15 @@ static void diff_luns(struct differ *df, const struct cfg_target *wt,
 		const struct cfg_lun *h = find_lun(hg, w->lun);
 		enum cfg_op_kind kind = CFG_OP_LUN_ADD;
 
+		/*
+		 * A replace keeps the LUN under the initiators; the kernel
+		 * refuses one to a device of another block size, which they
+		 * could not follow: such a LUN is deleted and added again.
+		 */
 		if (h && !recreated(df, h->device) &&
-		    h->read_only == w->read_only) {
+		    h->read_only == w->read_only &&
+		    dev_blocksize(df->have, h->device) ==
+		    dev_blocksize(df->want, w->device)) {
 			/* Unchanged LUNs are not touched at all. */
 			if (!strcmp(h->device, w->device))
 				continue;

@@ -245,7 +245,8 @@ static void scst_replace_event(struct scst_cleanup *cl, bool with_id)
  * waits for the old state to drain and be freed, so that one stuck device
  * does not stop the whole control plane.
  *
- * Return: 0, -ENOENT, -ENOMEM (and then nothing changed).
+ * Return: 0, -ENOENT, -EINVAL (another block size), -ENOMEM (and then
+ * nothing changed).
  */
 int scst_lun_replace(struct scst_acg *acg, u32 lun, struct scst_dev_priv *dev,
 		     int read_only, u32 flags, struct genl_info *info,
@@ -273,6 +274,18 @@ int scst_lun_replace(struct scst_acg *acg, u32 lun, struct scst_dev_priv *dev,
 				    "LUN %u does not exist in target '%s'",
 				    lun, acg->tgt->name);
 		return -ENOENT;
+	}
+	/*
+	 * Initiators keep the LUN's block size across a replace: behind a
+	 * device of another block size every transfer of theirs would have
+	 * the wrong length (Linux's sd retries such a read forever).
+	 */
+	if (dev->dev.block_shift != ad->dev->dev.block_shift) {
+		scst_nl_err(info->extack, info->attrs[SCST_A_DEVICE],
+			    "device '%s' has %u-byte blocks and LUN %u's device '%s' %u-byte blocks: initiators cannot follow a block size change; delete the LUN and add it again",
+			    dev->name, 1U << dev->dev.block_shift, lun,
+			    ad->dev->name, 1U << ad->dev->dev.block_shift);
+		return -EINVAL;
 	}
 	park = (flags & SCST_REPLACE_F_PARK) || scst_park_replace;
 	async = park || (flags & SCST_REPLACE_F_ASYNC) || scst_async_replace;
@@ -316,9 +329,14 @@ int scst_lun_replace(struct scst_acg *acg, u32 lun, struct scst_dev_priv *dev,
 			td->nr_ua = old->nr_ua;
 			spin_unlock_irqrestore(&old->lock, irqf);
 		}
-		if (!(flags & SCST_REPLACE_F_NO_UA))
+		if (!(flags & SCST_REPLACE_F_NO_UA)) {
 			scst_ua_add_locked(td, SCST_SK_UNIT_ATTENTION,
 					   0x3f, 0x03);
+			/* CAPACITY DATA HAS CHANGED: initiators re-read it. */
+			if (dev->dev.nr_blocks != ad->dev->dev.nr_blocks)
+				scst_ua_add_locked(td, SCST_SK_UNIT_ATTENTION,
+						   0x2a, 0x09);
+		}
 		scst_tgt_dev_link(td);
 		/* The slot is occupied: storing cannot allocate. */
 		old = xa_store(&td->sess->luns, lun, td, GFP_KERNEL);

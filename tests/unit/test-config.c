@@ -508,6 +508,25 @@ static void test_diff_replace_only_changed_lun(void **state)
 		    "lun replace t 1 a\n");
 }
 
+static void test_diff_replace_other_blocksize(void **state)
+{
+	(void)state;
+	/* LUN 1 moves to a device of 4096-byte blocks: initiators could not
+	 * follow a replace, so the LUN goes and comes back. */
+	expect_plan(base,
+		    BASE_DEVICES
+		    "HANDLER vdisk_fileio {\n"
+		    "\tDEVICE f {\n\t\tfilename /tmp/f.img\n\t\tblocksize 4096\n\t}\n"
+		    "}\n"
+		    "TARGET_DRIVER scst_local {\n\tTARGET t {\n\t\tenabled 1\n"
+		    "\t\tLUN 0 a\n\t\tLUN 1 f\n"
+		    "\t\tGROUP g {\n\t\t\tINITIATOR i1\n\t\t}\n\t\tGROUP h {\n\t\t}\n"
+		    "\t\tsession s1 i1\n\t}\n}\n",
+		    "lun del t 1\n"
+		    "device add f handler vdisk_fileio filename blocksize\n"
+		    "lun add t 1 f\n");
+}
+
 static void test_diff_add_remove(void **state)
 {
 	(void)state;
@@ -721,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_write_round_trip),
 		cmocka_unit_test(test_diff_nothing),
 		cmocka_unit_test(test_diff_replace_only_changed_lun),
+		cmocka_unit_test(test_diff_replace_other_blocksize),
 		cmocka_unit_test(test_diff_add_remove),
 		cmocka_unit_test(test_diff_device_attrs),
 		cmocka_unit_test(test_diff_groups_initiators_sessions),

@@ -90,15 +90,20 @@ o0=$(wait_disk "$ho" 0)
 [ "$(inq_serial "$a0")" = SN-1 ] || die "group ga LUN 0 is not d1"
 [ "$(inq_serial "$o0")" = SN-0 ] || die "default group LUN 0 is not d0"
 
-# replace: sync, async with --wait, parked and released
-sc lun replace t0 group ga 0 d0
-[ "$(inq_serial "$a0")" = SN-0 ] || die "after replace, ga LUN 0 is not d0"
+# replace: another block size is refused and changes nothing; sync, async
+# with --wait, parked and released
+expect_fail 1 "block size" lun replace t0 group ga 0 d0
+jq_is "$(scj lun show t0 group ga)" '.[] | select(.lun == 0) | .device' d1
+[ "$(inq_serial "$a0")" = SN-1 ] || die "a refused replace changed ga LUN 0"
+sc device add d3 handler vdisk_nullio size 16M usn SN-3 blocksize 4096
+sc lun replace t0 group ga 0 d3
+[ "$(inq_serial "$a0")" = SN-3 ] || die "after replace, ga LUN 0 is not d3"
 r=$(scj lun replace t0 group ga 0 d1 --async --wait=60)
 id=$(printf '%s' "$r" | jq -r .cleanup_id)
 [ "$id" -gt 0 ] || die "async replace gave no cleanup id: $r"
 jq_is "$(scj cleanup show)" "[.[] | select(.id == $id)] | length" 0
 [ "$(inq_serial "$a0")" = SN-1 ] || die "after async replace, ga LUN 0 is not d1"
-id=$(scj lun replace t0 group ga 0 d0 --park --no-ua | jq -r .cleanup_id)
+id=$(scj lun replace t0 group ga 0 d3 --park --no-ua | jq -r .cleanup_id)
 c=$(scj cleanup list)
 jq_is "$c" ".[] | select(.id == $id) | .state" parked
 jq_is "$c" ".[] | select(.id == $id) | .old_device" d1
@@ -125,6 +130,7 @@ sc lun del t0 0
 sc target del t0
 jq_is "$(scj target)" 'length' 0
 sc device del d2
+sc device del d3
 jq_is "$(scj device)" 'length' 2
 
 # config show prints the configuration, and the version is ours
