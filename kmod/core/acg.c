@@ -343,12 +343,15 @@ struct scst_acg *scst_acg_for_initiator(struct scst_tgt_priv *tgt,
 /*
  * Allocate a tgt_dev of @sess for every LUN of @acg and reserve their slots
  * in the session's table, so that committing cannot fail. The new tgt_devs
- * start with unit attention @asc/@ascq.
+ * start with unit attention @asc/@ascq; one that takes over a LUN number
+ * of the session with another device behind it also with INQUIRY DATA HAS
+ * CHANGED and, when the capacity or block size differs, CAPACITY DATA HAS
+ * CHANGED, on which initiators read them again (Linux's sd does).
  */
 static int scst_sess_prep(struct scst_sess_priv *sess, struct scst_acg *acg,
 			  struct list_head *tds, u8 asc, u8 ascq)
 {
-	struct scst_tgt_dev *td, *tmp;
+	struct scst_tgt_dev *td, *tmp, *old;
 	struct scst_acg_dev *ad;
 	unsigned long lun;
 
@@ -360,6 +363,14 @@ static int scst_sess_prep(struct scst_sess_priv *sess, struct scst_acg *acg,
 		if (xa_reserve(&sess->luns, lun, GFP_KERNEL))
 			goto err;
 		scst_ua_add_locked(td, SCST_SK_UNIT_ATTENTION, asc, ascq);
+		old = xa_load(&sess->luns, lun);
+		if (!old || old->dev == ad->dev)
+			continue;
+		scst_ua_add_locked(td, SCST_SK_UNIT_ATTENTION, 0x3f, 0x03);
+		if (old->dev->dev.nr_blocks != ad->dev->dev.nr_blocks ||
+		    old->dev->dev.block_shift != ad->dev->dev.block_shift)
+			scst_ua_add_locked(td, SCST_SK_UNIT_ATTENTION,
+					   0x2a, 0x09);
 	}
 	return 0;
 

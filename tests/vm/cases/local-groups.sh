@@ -3,8 +3,9 @@
 #
 # scst_local: two sessions of one target, with initiator names that fall in
 # different groups, see different LUNs; moving LUNs in one group changes
-# only that session's disks; deleting the target with both sessions open
-# removes both hosts.
+# only that session's disks; a session moved to a group whose LUN has a
+# device of another size and block size keeps its disk, which follows;
+# deleting the target with both sessions open removes both hosts.
 # vm-timeout: 300
 # vm-batch: local
 set -eu
@@ -64,6 +65,36 @@ hc=$(wait_host tg iqn.2024-01.test:other)
 sleep 2
 [ -z "$(ls -d /sys/bus/scsi/devices/"$hc":0:0:* 2>/dev/null)" ] ||
 	die "the session in the default group sees LUNs"
+
+# Session a moves to a group whose LUN 0 is a device of another size and
+# block size, and back: its disk stays, and learns both each time (the
+# core sends INQUIRY DATA and CAPACITY DATA HAS CHANGED, and sd reads
+# them again), so that reads keep working.
+blocks_are() {	# DISK BYTES: the disk's logical block size is BYTES
+	[ "$(cat "/sys/block/$1/queue/logical_block_size")" = "$2" ]
+}
+read_works() {	# DISK: a direct read of its first 16 KiB succeeds
+	timeout 20 dd if="/dev/$1" of=/dev/null bs=4096 count=4 iflag=direct \
+		2>/dev/null
+}
+learned() {	# DISK BYTES: after a read, the disk has BYTES-byte blocks
+	read_works "$1" || true
+	blocks_are "$1" "$2"
+}
+sc device add dk handler vdisk_nullio size 16M blocksize 4096 usn SN-K
+sc group add tg gk
+sc lun add tg group gk 0 dk
+blocks_are "$a0" 512 || die "$a0 does not have 512-byte blocks"
+sc initiator move tg ga 'iqn.2024-01.test:a*' gk
+wait_until 30 learned "$a0" 4096 || die "$a0 did not learn the 4096-byte blocks of dk"
+[ "$(blockdev --getsize64 "/dev/$a0")" = $((16 << 20)) ] || die "$a0 does not have dk's size"
+[ "$(inq_serial "$a0")" = SN-K ] || die "session a, LUN 0 is not device dk"
+read_works "$a0" || die "reading $a0 after the move to gk failed"
+sc initiator move tg gk 'iqn.2024-01.test:a*' ga
+wait_until 30 learned "$a0" 512 || die "$a0 did not learn the 512-byte blocks of da"
+[ "$(blockdev --getsize64 "/dev/$a0")" = $((8 << 20)) ] || die "$a0 does not have da's size"
+read_works "$a0" || die "reading $a0 after the move back failed"
+say "session a moved to 4096-byte blocks and back: $a0 followed"
 
 # Deleting the target closes all three sessions.
 sc target del tg
