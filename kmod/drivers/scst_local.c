@@ -40,6 +40,7 @@
 #include <linux/cpumask.h>
 #include <linux/device.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
@@ -293,6 +294,35 @@ static bool scst_local_sense_luns_changed(const struct scst_cmd *cmd)
 	       cmd->sense[12] == 0x3f && cmd->sense[13] == 0x0e;
 }
 
+/*
+ * A read or write of the page cache or a file system that moved part of a
+ * logical block, as the initiator counts them: the device behind the LUN
+ * has another block size than the disk the initiator probed (a LUN deleted
+ * and mapped again to another device before its rescan). sd would requeue
+ * the rest of such a request forever, and a probe waiting on it holds the
+ * device lock that the rescan needs; an error is retried a few times and
+ * then fails the request instead.
+ */
+static bool scst_local_resid_misaligned(struct scsi_cmnd *scmd,
+					const struct scst_cmd *cmd)
+{
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+	unsigned int bs = scmd->device->sector_size;
+
+	/* A 512-byte disk gets whole blocks of any block size. */
+	if (likely(!cmd->resid || cmd->resid_over || cmd->status) ||
+	    blk_rq_is_passthrough(scsi_cmd_to_rq(scmd)) || bs <= 512 ||
+	    !(cmd->resid & (bs - 1)))
+		return false;
+	if (__ratelimit(&rs))
+		scmd_printk(KERN_WARNING, scmd,
+			    "the target moved %u of %u bytes, not whole %u-byte blocks: the LUN's device changed under this disk\n",
+			    scsi_bufflen(scmd) - cmd->resid, scsi_bufflen(scmd),
+			    bs);
+	return true;
+}
+
 static void scst_local_cmd_report(struct scst_local_cmd *lcmd)
 {
 	struct scst_cmd *cmd = &lcmd->cmd;
@@ -335,6 +365,8 @@ static void scst_local_cmd_report(struct scst_local_cmd *lcmd)
 		}
 		/* Linux knows only underflow: on overflow the buffer is full. */
 		scsi_set_resid(scmd, cmd->resid_over ? 0 : cmd->resid);
+		if (unlikely(scst_local_resid_misaligned(scmd, cmd)))
+			scmd->result = DID_ERROR << 16;
 	}
 	scsi_done(scmd);
 	rcu_read_unlock();
