@@ -341,12 +341,65 @@ struct scst_acg *scst_acg_for_initiator(struct scst_tgt_priv *tgt,
 /* ---- per-session LUN tables ---------------------------------------------- */
 
 /*
+ * Remember, for an initiator that may keep its disk at @lun, which device
+ * the session had there. Best effort: without the memory, a LUN mapped
+ * again only raises POWER ON OCCURRED.
+ */
+static void scst_sess_lun_unmapped(struct scst_sess_priv *sess, u32 lun,
+				   struct scst_dev_priv *dev)
+{
+	struct scst_lun_past *past, *old;
+
+	past = kmalloc(sizeof(*past), GFP_KERNEL | __GFP_NOWARN);
+	if (!past)
+		return;
+	past->dev_serial = dev->serial;
+	past->nr_blocks = dev->dev.nr_blocks;
+	past->block_shift = dev->dev.block_shift;
+	old = xa_store(&sess->unmapped, lun, past, GFP_KERNEL | __GFP_NOWARN);
+	kfree(xa_is_err(old) ? past : old);
+}
+
+/*
+ * @td takes over a LUN number behind which its session had @serial, of
+ * @nr_blocks blocks of 1 << @block_shift bytes: another device also raises
+ * INQUIRY DATA HAS CHANGED and, with another capacity or block size,
+ * CAPACITY DATA HAS CHANGED, on which initiators read them again (Linux's
+ * sd does; without it, sd would address the new device in the old one's
+ * blocks).
+ */
+static void scst_tgt_dev_ua_was(struct scst_tgt_dev *td, u64 serial,
+				u64 nr_blocks, unsigned int block_shift)
+{
+	const struct scst_dev *dev = &td->dev->dev;
+
+	if (serial != td->dev->serial)
+		scst_ua_add_locked(td, SCST_SK_UNIT_ATTENTION, 0x3f, 0x03);
+	if (nr_blocks != dev->nr_blocks || block_shift != dev->block_shift)
+		scst_ua_add_locked(td, SCST_SK_UNIT_ATTENTION, 0x2a, 0x09);
+}
+
+/* The same, for what the session had before it lost the LUN. */
+static void scst_tgt_dev_ua_past(struct scst_tgt_dev *td,
+				 const struct scst_lun_past *past)
+{
+	if (past)
+		scst_tgt_dev_ua_was(td, past->dev_serial, past->nr_blocks,
+				    past->block_shift);
+}
+
+/* @td is in its session's table: the LUN is no longer unmapped there. */
+static void scst_sess_lun_mapped(struct scst_tgt_dev *td)
+{
+	kfree(xa_erase(&td->sess->unmapped, td->lun));
+}
+
+/*
  * Allocate a tgt_dev of @sess for every LUN of @acg and reserve their slots
  * in the session's table, so that committing cannot fail. The new tgt_devs
- * start with unit attention @asc/@ascq; one that takes over a LUN number
- * of the session with another device behind it also with INQUIRY DATA HAS
- * CHANGED and, when the capacity or block size differs, CAPACITY DATA HAS
- * CHANGED, on which initiators read them again (Linux's sd does).
+ * start with unit attention @asc/@ascq, and with those of a LUN whose
+ * device changed for the session (scst_tgt_dev_ua_was()), whether the
+ * session has the LUN now or had it before it was taken away.
  */
 static int scst_sess_prep(struct scst_sess_priv *sess, struct scst_acg *acg,
 			  struct list_head *tds, u8 asc, u8 ascq)
@@ -364,13 +417,12 @@ static int scst_sess_prep(struct scst_sess_priv *sess, struct scst_acg *acg,
 			goto err;
 		scst_ua_add_locked(td, SCST_SK_UNIT_ATTENTION, asc, ascq);
 		old = xa_load(&sess->luns, lun);
-		if (!old || old->dev == ad->dev)
-			continue;
-		scst_ua_add_locked(td, SCST_SK_UNIT_ATTENTION, 0x3f, 0x03);
-		if (old->dev->dev.nr_blocks != ad->dev->dev.nr_blocks ||
-		    old->dev->dev.block_shift != ad->dev->dev.block_shift)
-			scst_ua_add_locked(td, SCST_SK_UNIT_ATTENTION,
-					   0x2a, 0x09);
+		if (old)
+			scst_tgt_dev_ua_was(td, old->dev->serial,
+					    old->dev->dev.nr_blocks,
+					    old->dev->dev.block_shift);
+		else
+			scst_tgt_dev_ua_past(td, xa_load(&sess->unmapped, lun));
 	}
 	return 0;
 
@@ -411,10 +463,12 @@ static void scst_sess_commit(struct scst_sess_priv *sess, struct scst_acg *acg,
 		if (xa_load(&acg->luns, lun))
 			continue;
 		xa_erase(&sess->luns, lun);
+		scst_sess_lun_unmapped(sess, lun, old->dev);
 		scst_tgt_dev_retire(old, drain);
 	}
 	list_for_each_entry_safe(td, tmp, tds, drain_entry) {
 		list_del_init(&td->drain_entry);
+		scst_sess_lun_mapped(td);
 		scst_tgt_dev_link(td);
 		/* The slot is reserved or occupied: this cannot allocate. */
 		old = xa_store(&sess->luns, td->lun, td, GFP_KERNEL);
@@ -756,6 +810,8 @@ int scst_lun_add(struct scst_acg *acg, u32 lun, struct scst_dev_priv *dev,
 		list_del_init(&td->drain_entry);
 		scst_ua_sess_luns_changed(td->sess);
 		scst_ua_add_locked(td, SCST_SK_UNIT_ATTENTION, 0x29, 0x00);
+		scst_tgt_dev_ua_past(td, xa_load(&td->sess->unmapped, lun));
+		scst_sess_lun_mapped(td);
 		scst_tgt_dev_link(td);
 		xa_store(&td->sess->luns, lun, td, GFP_KERNEL);
 	}
@@ -787,8 +843,10 @@ static void scst_lun_unmap(struct scst_acg *acg, struct scst_acg_dev *ad,
 	xa_erase(&acg->luns, ad->lun);
 	list_for_each_entry(sess, &acg->sessions, acg_entry) {
 		td = xa_erase(&sess->luns, ad->lun);
-		if (td)
-			scst_tgt_dev_retire(td, drain);
+		if (!td)
+			continue;
+		scst_sess_lun_unmapped(sess, ad->lun, ad->dev);
+		scst_tgt_dev_retire(td, drain);
 	}
 	ad->dev->nr_luns--;
 	acg->nr_luns--;

@@ -12,6 +12,8 @@
 LIST_HEAD(scst_handler_list);
 LIST_HEAD(scst_dev_list);
 static DEFINE_HASHTABLE(scst_dev_hash, 10);
+/* The last device serial given out (scst_mutex). */
+static u64 scst_dev_serial;
 
 /* Attribute names as listed in SCST_A_CREATE_ATTR / SCST_A_RUNTIME_ATTR. */
 const char *const scst_devp_names[__SCST_DEVP_MAX] = {
@@ -163,6 +165,7 @@ struct scst_dev_priv *scst_dev_create(struct scst_handler *h, const char *name,
 	dev->dev.name = dev->name;
 	dev->dev.handler = h->ops;
 	dev->handler = h;
+	dev->serial = ++scst_dev_serial;
 	INIT_LIST_HEAD(&dev->tgt_devs);
 
 	/* A device pins its handler's module until it is deleted. */

@@ -77,6 +77,8 @@ struct scst_driver {
  *	capacity changes)
  * @res_holder: session holding the SPC-2 reservation, or NULL; compared,
  *	never dereferenced, and cleared when that session goes away
+ * @serial: unique among the devices since the core was loaded: tells a
+ *	device from a later one with the same name (or address)
  */
 struct scst_dev_priv {
 	struct scst_dev		dev;
@@ -87,6 +89,7 @@ struct scst_dev_priv {
 	unsigned int		nr_cleanups;
 	struct list_head	tgt_devs;
 	void			*res_holder;
+	u64			serial;
 	char			name[];
 };
 
@@ -185,6 +188,17 @@ struct scst_tgt_dev {
 	struct rcu_head		rcu;
 };
 
+/*
+ * What a session last had behind a LUN that was then taken away from it: an
+ * initiator may still hold a disk there, and must learn, when the LUN comes
+ * back, whether it is another device or has another size.
+ */
+struct scst_lun_past {
+	u64			dev_serial;
+	u64			nr_blocks;
+	unsigned int		block_shift;
+};
+
 /**
  * struct scst_sess_priv - the core's view of a session
  * @luns: LUN number -> struct scst_tgt_dev, read under RCU by the I/O path
@@ -192,6 +206,8 @@ struct scst_tgt_dev {
  *	cleanups hold (RCU list, scst_mutex for writers)
  * @nr_live_tds: tgt_devs of the session not yet released; unregistering
  *	waits for zero
+ * @unmapped: LUN number -> struct scst_lun_past, for each LUN taken from
+ *	the session and not mapped again yet (scst_mutex)
  * @kref: keeps the structure while the core calls the driver about it
  * @closing: session_close() was called (or is about to be)
  * @dying: scst_session_unregister() has started
@@ -204,6 +220,7 @@ struct scst_sess_priv {
 	struct list_head	tgt_entry;	/* tgt->sessions */
 	struct list_head	acg_entry;	/* acg->sessions */
 	struct xarray		luns;
+	struct xarray		unmapped;
 	struct list_head	tgt_devs;
 	atomic_t		nr_live_tds;
 	atomic64_t		nr_task_set_full;

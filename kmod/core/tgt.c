@@ -298,8 +298,13 @@ static void scst_sess_release(struct kref *kref)
 {
 	struct scst_sess_priv *sess = container_of(kref, struct scst_sess_priv,
 						   kref);
+	struct scst_lun_past *past;
+	unsigned long lun;
 
 	xa_destroy(&sess->luns);
+	xa_for_each(&sess->unmapped, lun, past)
+		kfree(past);
+	xa_destroy(&sess->unmapped);
 	kfree(sess->sess.initiator);
 	kfree(sess->sess.name);
 	/* Task management may still look at td->sess under RCU. */
@@ -424,6 +429,7 @@ struct scst_session *scst_session_register(struct scst_tgt *tgt,
 	INIT_LIST_HEAD(&sess->acg_entry);
 	INIT_LIST_HEAD(&sess->tgt_devs);
 	xa_init(&sess->luns);
+	xa_init(&sess->unmapped);
 	INIT_WORK(&sess->luns_changed_work, scst_sess_luns_changed_work);
 	kref_init(&sess->kref);
 

@@ -298,7 +298,8 @@ static bool scst_local_sense_luns_changed(const struct scst_cmd *cmd)
  * A read or write of the page cache or a file system that moved part of a
  * logical block, as the initiator counts them: the device behind the LUN
  * has another block size than the disk the initiator probed (a LUN deleted
- * and mapped again to another device before its rescan). sd would requeue
+ * and mapped again to another device before its rescan, until sd reads the
+ * capacity again on the core's unit attentions). sd would requeue
  * the rest of such a request forever, and a probe waiting on it holds the
  * device lock that the rescan needs; an error is retried a few times and
  * then fails the request instead.

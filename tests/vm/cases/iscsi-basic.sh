@@ -3,7 +3,8 @@
 #
 # iSCSI with open-iscsi over loopback: SendTargets discovery (IPv4 and
 # IPv6) lists the enabled target and not a disabled one; login makes its
-# LUNs appear as disks with the devices' identity; fio verifies data; the
+# LUNs appear as disks with the devices' identity; fio verifies data; a LUN
+# deleted and mapped again to another device is followed by its disk; the
 # session is listed through the family with the initiator's name and the
 # negotiated parameters; force close makes the initiator come back as a new
 # session; logout removes the disks; unload frees everything.
@@ -58,6 +59,35 @@ say "login ok: LUN 0 is $d0, LUN 1 is $d1"
 
 fio_verify "$d0" 48M
 say "fio verify ok on $d0"
+
+# LUN 1 is deleted and mapped again, to a device of another block size and
+# capacity, with no rescan in between (open-iscsi does none on REPORTED
+# LUNS DATA HAS CHANGED): the disk stays, and must learn the new device at
+# its next commands, else sd would address it in the old one's blocks. The
+# core remembers what the session had at LUN 1 and also sends INQUIRY DATA
+# and CAPACITY DATA HAS CHANGED, on which sd reads both again.
+learned() {	# DISK BYTES SIZE: after a read, BYTES-byte blocks, SIZE bytes
+	timeout 20 dd if="/dev/$1" of=/dev/null bs=4096 count=4 iflag=direct \
+		2>/dev/null || true
+	[ "$(cat "/sys/block/$1/queue/logical_block_size")" = "$2" ] &&
+		[ "$(blockdev --getsize64 "/dev/$1")" = "$3" ]
+}
+sc device add n2 handler vdisk_nullio size 2G blocksize 4096 usn SN-BASIC2
+sc lun del $T 1
+sc lun add $T 1 n2
+wait_until 30 learned "$d1" 4096 $((2 << 30)) ||
+	die "$d1 did not learn the 4096-byte blocks and 2 GiB of n2: $(cat "/sys/block/$d1/queue/logical_block_size") bytes, $(blockdev --getsize64 "/dev/$d1")"
+[ "$(sg_vpd -p sn "/dev/$d1" | sed -n 's/^ *Unit serial number: *//p')" = SN-BASIC2 ] ||
+	die "LUN 1 ($d1) does not show serial SN-BASIC2"
+[ "$(iscsi_disk $T 1)" = "$d1" ] || die "LUN 1 has another disk than $d1"
+# And back to n1 the same way.
+sc lun del $T 1
+sc lun add $T 1 n1
+wait_until 30 learned "$d1" 512 $((1 << 30)) ||
+	die "$d1 did not learn the 512-byte blocks and 1 GiB of n1"
+dd if="/dev/$d1" of=/dev/null bs=4096 count=16 iflag=direct 2>/dev/null ||
+	die "reading $d1 after LUN 1 came back fails"
+say "LUN 1 mapped again to other devices: $d1 followed"
 
 # Listed through the family: initiator name and negotiated parameters.
 "$SCSTCTL" session show $T | grep -q "initiator $INIT" ||
