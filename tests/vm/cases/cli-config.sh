@@ -4,7 +4,8 @@
 # scstctl config: a file loaded twice changes nothing the second time;
 # save -> clear -> load -> save gives the same file; loading an edited
 # file changes only what was edited, while fio (with crc32c verification)
-# keeps running without an error on a LUN the edit did not touch.
+# keeps running without an error on a LUN the edit did not touch; an edit
+# that changes a LUN's block size maps it again, and its disk follows.
 # vm-timeout: 400
 # vm-batch: cli
 set -eu
@@ -111,5 +112,28 @@ grep -q 'err= 0' /tmp/fio.out || die "fio reports errors: $(cat /tmp/fio.out)"
 [ "$(inq_serial "$(wait_disk "$host" 2)")" = SN-N1 ] || die "LUN 2 is not n1"
 jq_is "$(scj config load /tmp/b.conf)" length 0
 say "edited load: only LUN 1 and 2 changed; fio on LUN 0 ran through"
+
+# A block size change cannot be a replace: the load deletes LUN 2 and adds
+# it again with n3's 4096-byte blocks. Whether scst_local's rescan comes
+# between the two (a new disk) or after both (the disk stays), the disk at
+# LUN 2 ends with n3's blocks and size and reads work: a disk that stayed
+# learns them from the unit attentions of a LUN mapped again.
+sed -e 's/^\t\tLUN 2 n1$/\t\tLUN 2 n3/' /tmp/b.conf >/tmp/c.conf
+plan=$(scj config load /tmp/c.conf)
+jq_is "$plan" 'join(";")' 'lun del t0 2;lun add t0 2 n3'
+lun2_is_n3() {
+	local d
+	d=$(local_disk "$host" 2) || return 1
+	timeout 20 dd if="/dev/$d" of=/dev/null bs=4096 count=4 iflag=direct \
+		2>/dev/null || true
+	[ "$(cat "/sys/block/$d/queue/logical_block_size")" = 4096 ] &&
+		[ "$(blockdev --getsize64 "/dev/$d")" = $((32 << 20)) ]
+}
+wait_until 30 lun2_is_n3 || die "the disk at LUN 2 did not get n3's 4096-byte blocks and 32 MiB"
+disk2=$(wait_disk "$host" 2)
+[ "$(inq_serial "$disk2")" = SN-N3 ] || die "LUN 2 is not n3 after the load"
+dd if="/dev/$disk2" of=/dev/null bs=4096 count=64 iflag=direct 2>/dev/null ||
+	die "reading $disk2 (LUN 2, n3) fails"
+say "block size change by load: LUN 2 deleted and added again, $disk2 has n3's blocks"
 
 local_finish
