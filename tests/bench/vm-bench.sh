@@ -196,7 +196,7 @@ setup_scst_blk() {
 iscsi_portal_scst=127.0.0.1:3260
 iscsi_portal_lio=127.0.0.1:3261
 iscsi_initiator=iqn.2026-11.org.example:bench-initiator
-iscsid_pid=""
+. "$PWD/tests/vm/cases/initiator-lib.sh"
 # What both targets offer; the initiator's own defaults ask for as much.
 iscsi_limits="MaxRecvDataSegmentLength=262144 MaxXmitDataSegmentLength=262144
 	FirstBurstLength=262144 MaxBurstLength=1048576 InitialR2T=No
@@ -216,37 +216,17 @@ iscsi_portal() {	# stack
 	esac
 }
 
-# open-iscsi, as in the VM cases: iscsid by hand, its state in tmpfs.
+# open-iscsi, as in the VM cases, with these limits asked for.
 iscsi_start_initiator() {
-	mkdir -p /etc/iscsi /var/lib/iscsi/nodes /var/lib/iscsi/send_targets \
-		/var/lib/iscsi/ifaces /run/lock/iscsi
-	echo "InitiatorName=$iscsi_initiator" >/etc/iscsi/initiatorname.iscsi
-	cat >/etc/iscsi/iscsid.conf <<-EOF
-	node.startup = manual
-	node.session.timeo.replacement_timeout = 20
-	node.conn[0].timeo.login_timeout = 15
-	node.conn[0].timeo.noop_out_interval = 5
-	node.conn[0].timeo.noop_out_timeout = 10
-	node.session.cmds_max = 128
-	node.session.queue_depth = 32
-	node.session.iscsi.InitialR2T = No
-	node.session.iscsi.ImmediateData = Yes
-	node.session.iscsi.FirstBurstLength = 262144
-	node.session.iscsi.MaxBurstLength = 16776192
-	node.conn[0].iscsi.MaxRecvDataSegmentLength = 262144
-	node.conn[0].iscsi.HeaderDigest = None
-	node.conn[0].iscsi.DataDigest = None
-	EOF
-	modprobe iscsi_tcp
-	setsid iscsid -f </dev/null >/tmp/iscsid.log 2>&1 &
-	iscsid_pid=$!
-	for _ in $(seq 150); do
-		grep -q ISCSIADM_ABSTRACT_NAMESPACE /proc/net/unix && return 0
-		sleep 0.2
-	done
-	cat /tmp/iscsid.log >&2
-	echo "bench: iscsid does not listen after 30 s" >&2
-	return 1
+	initiator_start "$iscsi_initiator" "node.session.cmds_max = 128
+node.session.queue_depth = 32
+node.session.iscsi.InitialR2T = No
+node.session.iscsi.ImmediateData = Yes
+node.session.iscsi.FirstBurstLength = 262144
+node.session.iscsi.MaxBurstLength = 16776192
+node.conn[0].iscsi.MaxRecvDataSegmentLength = 262144
+node.conn[0].iscsi.HeaderDigest = None
+node.conn[0].iscsi.DataDigest = None" || { echo "bench: cannot start the initiator" >&2; return 1; }
 }
 
 # The sysfs session of TARGET, if logged in.
@@ -528,7 +508,6 @@ if [ -n "$iscsi_stacks" ]; then
 			"teardown_${s//-/_}"
 		done
 	done
-	kill "$iscsid_pid" 2>/dev/null || true
-	wait "$iscsid_pid" 2>/dev/null || true
+	initiator_stop
 fi
 log "done: $csv"

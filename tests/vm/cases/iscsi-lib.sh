@@ -14,7 +14,7 @@ ICLIENT=${ICLIENT:-$PWD/tests/vm/cases/iscsi_client.py}
 export PATH=$PATH:/usr/sbin:/sbin
 
 iscsi_case=${0##*/}
-iscsid_pid=""
+. "$(dirname "${BASH_SOURCE[0]}")/initiator-lib.sh"
 
 die() {
 	echo "$iscsi_case: FAIL: $*" >&2
@@ -70,43 +70,10 @@ sess_params() {
 
 # Start iscsid with INITIATOR as this host's InitiatorName.
 iscsi_start_initiator() {
-	local name=${1:-iqn.2026-11.org.example:vm-initiator}
-	mkdir -p /etc/iscsi /var/lib/iscsi/nodes /var/lib/iscsi/send_targets \
-		/var/lib/iscsi/ifaces /run/lock/iscsi
-	echo "InitiatorName=$name" >/etc/iscsi/initiatorname.iscsi
-	cat >/etc/iscsi/iscsid.conf <<-EOF
-	node.startup = manual
-	node.session.timeo.replacement_timeout = 20
-	node.conn[0].timeo.login_timeout = 15
-	node.conn[0].timeo.noop_out_interval = 5
-	node.conn[0].timeo.noop_out_timeout = 10
-	node.session.err_timeo.abort_timeout = 15
-	node.session.err_timeo.lu_reset_timeout = 20
-	node.session.initial_login_retry_max = 2
-	EOF
-	modprobe iscsi_tcp || die "cannot load iscsi_tcp"
-	iscsi_start_iscsid
-}
-
-iscsi_start_iscsid() {
-	local i
-	setsid iscsid -f </dev/null >/tmp/iscsid.log 2>&1 &
-	iscsid_pid=$!
-	# Ready once it listens on its (abstract) control socket.
-	for i in $(seq 150); do
-		grep -q ISCSIADM_ABSTRACT_NAMESPACE /proc/net/unix && return 0
-		kill -0 "$iscsid_pid" 2>/dev/null ||
-			{ cat /tmp/iscsid.log; die "iscsid exited"; }
-		sleep 0.2
-	done
-	die "iscsid does not listen after 30 s"
-}
-
-iscsi_stop_iscsid() {
-	[ -n "$iscsid_pid" ] || return 0
-	kill "$iscsid_pid" 2>/dev/null
-	wait "$iscsid_pid" 2>/dev/null
-	iscsid_pid=""
+	initiator_start "${1:-iqn.2026-11.org.example:vm-initiator}" \
+		"node.session.err_timeo.abort_timeout = 15
+node.session.err_timeo.lu_reset_timeout = 20
+node.session.initial_login_retry_max = 2" || die "cannot start the initiator"
 }
 
 # iscsi_discover PORTAL: SendTargets discovery; prints "portal,tpgt iqn" lines.
@@ -219,7 +186,7 @@ fio_verify() {
 iscsi_finish() {
 	trap - EXIT
 	iscsiadm -m node --logoutall=all >/dev/null 2>&1 || true
-	iscsi_stop_iscsid
+	initiator_stop
 	"$SCSTCTL" config clear || die "scstctl config clear failed"
 	modprobe -r iscsi_scst scst_vdisk scst || die "modprobe -r failed"
 	for m in iscsi_scst scst_vdisk scst; do
@@ -236,7 +203,7 @@ iscsi_on_exit() {
 	dmesg | tail -n 40 >&2
 	[ -s /tmp/iscsid.log ] && tail -n 20 /tmp/iscsid.log >&2
 	iscsiadm -m node --logoutall=all >/dev/null 2>&1
-	iscsi_stop_iscsid
+	initiator_stop
 	"$SCSTCTL" config clear >/dev/null 2>&1
 	modprobe -r iscsi_scst scst_vdisk scst >/dev/null 2>&1
 	exit $rc
