@@ -11,6 +11,10 @@
 #    self-describing chunks on LUN 1 and, every 20 s, reads all back: every
 #    acknowledged write must be there. LUN 1 is replaced between its two
 #    paths all along, synchronously and asynchronously;
+#  - verified I/O the same way (fio) on LUN 0 of an iSCSI target
+#    (vdisk_fileio), through open-iscsi over loopback, whose session the
+#    churn force-closes every 15 s or so: the initiator logs in again and
+#    its commands go on there, without an I/O error;
 #  - configuration churn (tests/vm/soak_churn.py): devices, targets, LUNs,
 #    groups, sessions added and removed, LUNs replaced sync, async and
 #    parked, checked against a model of what scstctl must list.
@@ -22,6 +26,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/cases/local-lib.sh"
+. "$here/cases/initiator-lib.sh"
 
 secs=${1:-${SCST_SOAK_SECONDS:-600}}
 [[ $secs =~ ^[0-9]+$ ]] && [ "$secs" -ge 20 ] ||
@@ -30,6 +35,8 @@ ACKCHECK=$here/cases/ackcheck.py
 RATE=${SCST_SOAK_RATE:-100}	# IOPS of each fio job
 T=soak
 INI=iqn.2026-11.org.example:soak
+TI=iqn.2026-11.org.example:soak-iscsi
+INI_I=iqn.2026-11.org.example:soak-initiator
 # What the kernel must never print (tests/vm/run's list).
 BAD=$(cat "$here/kernel-log-bad.re")
 
@@ -46,11 +53,15 @@ stop_background() {
 	for p in $mon_pid $ack_pid $fio_pid; do
 		kill "$p" 2>/dev/null || true
 	done
-	wait 2>/dev/null || true
+	# Not a bare wait: iscsid is a child too, and stays.
+	# shellcheck disable=SC2086 # the ones that were started
+	wait $mon_pid $ack_pid $fio_pid 2>/dev/null || true
 }
 
 local_case_cleanup() {
 	stop_background
+	iscsiadm -m node --logoutall=all >/dev/null 2>&1 || true
+	initiator_stop
 	"$SCSTCTL" config clear >/dev/null 2>&1 || true
 	dmsetup remove soak-p0 2>/dev/null || true
 	dmsetup remove soak-p1 2>/dev/null || true
@@ -67,6 +78,7 @@ say "soak of ${secs}s on $(uname -r), $(nproc) vCPU"
 truncate -s 96M /tmp/soak-file.img
 truncate -s 64M /tmp/soak-blk.img
 truncate -s 32M /tmp/soak-f0.img /tmp/soak-f1.img
+truncate -s 64M /tmp/soak-iscsi.img
 lo=$(losetup -f --show /tmp/soak-blk.img)
 sectors=$(blockdev --getsz "$lo")
 for p in soak-p0 soak-p1; do
@@ -83,7 +95,30 @@ sc session add $T $INI
 host=$(wait_host $T $INI)
 d0=$(wait_disk "$host" 0)
 d1=$(wait_disk "$host" 1)
-for d in $d0 $d1; do
+
+# The iSCSI target, and open-iscsi logged in to it.
+modprobe iscsi_scst || die "cannot load iscsi_scst"
+sc device add si handler vdisk_fileio filename /tmp/soak-iscsi.img
+sc target add $TI driver iscsi
+sc lun add $TI 0 si
+sc target set $TI enabled on
+initiator_start $INI_I || die "cannot start the iSCSI initiator"
+iscsiadm -m discovery -t sendtargets -p 127.0.0.1 >/dev/null ||
+	die "iSCSI discovery failed"
+iscsiadm -m node -T $TI -p 127.0.0.1 --login >/dev/null || die "iSCSI login failed"
+iscsi_disk() {
+	local s d
+	for s in /sys/class/iscsi_session/session*/device/target*/*:0:0:0/block/*; do
+		[ -e "$s" ] || return 1
+		d=${s##*/}
+		[ -b "/dev/$d" ] && echo "$d"
+		return
+	done
+	return 1
+}
+wait_until 60 iscsi_disk || die "no disk for the iSCSI LUN after 60 s"
+di=$(iscsi_disk)
+for d in $d0 $d1 $di; do
 	echo none >"/sys/block/$d/queue/scheduler" 2>/dev/null || true
 done
 
@@ -98,7 +133,8 @@ fio --output-format=json --output=/tmp/soak-fio.json \
 	--verify_state_save=0 --rate_iops="$RATE" --time_based \
 	--runtime=$((secs + 900)) --size=48M --eta=never \
 	--name=lun0 --filename="/dev/$d0" \
-	--name=lun1 --filename="/dev/$d1" 2>/tmp/soak-fio.err &
+	--name=lun1 --filename="/dev/$d1" \
+	--name=iscsi0 --filename="/dev/$di" 2>/tmp/soak-fio.err &
 fio_pid=$!
 
 # Write for 20 s, read everything back, again until told to stop.
@@ -145,7 +181,8 @@ sleep 3
 problems=()
 t_churn=$(date +%s)
 /usr/bin/python3 "$here/soak_churn.py" --seconds "$secs" --scstctl "$SCSTCTL" \
-	--stable-target $T --stable-paths sp0,sp1 --stable-devices sf sp0 sp1 \
+	--stable-target $T --stable-paths sp0,sp1 --stable-devices sf sp0 sp1 si \
+	--iscsi-target $TI \
 	--file f0=/tmp/soak-f0.img --file f1=/tmp/soak-f1.img \
 	--counts /tmp/soak-counts.json --stop-file /tmp/soak.abort \
 	${SCST_SOAK_SEED:+--seed "$SCST_SOAK_SEED"} || churn_rc=$?
@@ -185,6 +222,8 @@ fio_err=$(fio_json '[.jobs[].error] | add') || fio_err=""
 fio_w=$(fio_json '[.jobs[].write.io_bytes] | add') || fio_w=0
 fio_v=$(fio_json '[.jobs[].read.io_bytes] | add') || fio_v=0
 [ "${fio_v:-0}" -gt 0 ] 2>/dev/null || problems+=("fio verified nothing")
+fio_vi=$(fio_json '[.jobs[] | select(.jobname == "iscsi0") | .read.io_bytes] | add') || fio_vi=0
+[ "${fio_vi:-0}" -gt 0 ] 2>/dev/null || problems+=("fio verified nothing on the iSCSI LUN")
 
 # One last full read-back of the acknowledged chunks.
 if out=$(/usr/bin/python3 "$ACKCHECK" verify "/dev/$d1" /tmp/soak-ack.st 2>&1); then
@@ -208,8 +247,8 @@ if dmesg | grep -Eq "$BAD"; then
 	kernel="problems: $(dmesg | grep -E "$BAD" | head -n 3 | tr '\n' ' ')"
 	problems+=("the kernel log shows a problem")
 fi
-if dmesg | grep -Eq "I/O error, dev ($d0|$d1),|critical .* error, dev ($d0|$d1),"; then
-	problems+=("I/O errors on the stable disks: $(dmesg | grep -E "error, dev ($d0|$d1)," | head -n 3 | tr '\n' ' ')")
+if dmesg | grep -Eq "I/O error, dev ($d0|$d1|$di),|critical .* error, dev ($d0|$d1|$di),"; then
+	problems+=("I/O errors on the stable disks: $(dmesg | grep -E "error, dev ($d0|$d1|$di)," | head -n 3 | tr '\n' ' ')")
 fi
 
 # ---- summary ------------------------------------------------------------------------
@@ -220,7 +259,7 @@ ops=$(jq '[.[]] | add // 0' /tmp/soak-counts.json 2>/dev/null || echo 0)
 	echo "kernel $(uname -r), $(nproc) vCPU; churn and I/O for $(( t_end - t_churn )) s ($(awk -v s=$(( t_end - t_churn )) 'BEGIN { printf "%.1f", s / 60 }') minutes), $(( t_end - t_start )) s in all"
 	echo "operations: $ops, by kind:"
 	jq -r 'to_entries | sort_by(.key) | .[] | "  \(.key): \(.value)"' /tmp/soak-counts.json 2>/dev/null
-	echo "fio (2 LUNs, crc32c): $(mib "${fio_w:-0}") MiB written, $(mib "${fio_v:-0}") MiB verified"
+	echo "fio (3 LUNs, crc32c; $(mib "${fio_vi:-0}") MiB verified on the iSCSI one): $(mib "${fio_w:-0}") MiB written, $(mib "${fio_v:-0}") MiB verified"
 	echo "ackcheck (LUN 1): $ack_acked writes acknowledged, $(mib "$ack_v") MiB read back in ${ack_passes:-0} passes"
 	echo "bytes verified: $(( ${fio_v:-0} + ack_v )) ($(mib $(( ${fio_v:-0} + ack_v ))) MiB)"
 	echo "kernel log: $kernel"
@@ -235,6 +274,10 @@ ops=$(jq '[.[]] | add // 0' /tmp/soak-counts.json 2>/dev/null || echo 0)
 [ ${#problems[@]} = 0 ] || die "${#problems[@]} problem(s), see the summary"
 
 # ---- take it down ---------------------------------------------------------------------
+iscsiadm -m node -T $TI -p 127.0.0.1 --logout >/dev/null || die "iSCSI logout failed"
+initiator_stop
+"$SCSTCTL" target del $TI || die "deleting $TI failed"
+modprobe -r iscsi_scst || die "cannot unload iscsi_scst"
 local_finish
 dmsetup remove soak-p0
 dmsetup remove soak-p1

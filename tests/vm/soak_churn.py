@@ -19,9 +19,14 @@ refusals of a device that closing sessions or cleanups still hold, which
 are retried), any difference from the model or any disk that does not
 appear fails the run.
 
+With --iscsi-target, the session that an initiator keeps logged in to that
+target is force-closed under its I/O, at most every 15 s; the initiator
+must log in again within 60 s each time.
+
 Usage: soak_churn.py --seconds S --scstctl PATH --stable-target T
          --stable-paths DEV0,DEV1 --stable-devices D... --file NAME=PATH...
-         [--counts FILE] [--stop-file FILE] [--pause MS] [--seed N]
+         [--iscsi-target T] [--counts FILE] [--stop-file FILE] [--pause MS]
+         [--seed N]
 Writes the operations by kind as JSON to --counts; stops early, failing,
 when the stop file appears (its text says why); exits 0 on success, 1 on a
 failure. The seed it prints replays the same sequence of choices.
@@ -73,6 +78,12 @@ class Churn:
             self.luns[(l["target"], l.get("group", ""), l["lun"])] = l["device"]
         for s in json.loads(self.sc("-j", "session", "show", a.stable_target)):
             self.targets[a.stable_target]["sessions"].add(s["initiator"])
+        # The iSCSI target's LUNs are in the model; its sessions, which the
+        # initiator makes, are not.
+        if a.iscsi_target:
+            for l in json.loads(self.sc("-j", "lun", "show", a.iscsi_target)):
+                self.luns[(l["target"], l.get("group", ""), l["lun"])] = l["device"]
+        self.iscsi_closed = None    # when the last force close was
         if self.luns.get(self.stable_lun) not in self.paths:
             raise Fail("LUN 1 of %s is not on %s" % (a.stable_target, self.paths))
         self.hosts = {}     # (target, initiator) -> SCSI host number
@@ -211,7 +222,8 @@ class Churn:
             self.sc("cleanup", "release", str(cid), count="cleanup release")
 
     def op_replace(self):
-        keys = [k for k in self.luns if k[0] != self.a.stable_target]
+        # The LUNs of the stable and iSCSI targets carry verified data.
+        keys = [k for k in self.luns if k[0] in self.churn_targets()]
         if not keys:
             return False
         key = self.rng.choice(sorted(keys))
@@ -294,6 +306,44 @@ class Churn:
                            % (lun, d, t, p.stderr.strip()))
             self.count("disk read")
 
+    def iscsi_sessions(self):
+        return json.loads(self.sc("-j", "session", "show", self.a.iscsi_target))
+
+    def op_iscsi_close(self):
+        """Force-close the iSCSI session under its I/O: the initiator logs
+        in again, and its commands are retried there."""
+        if not self.a.iscsi_target:
+            return False
+        now = time.monotonic()
+        sessions = self.iscsi_sessions()
+        if not sessions:
+            if self.iscsi_closed is None:
+                raise Fail("no session of the iSCSI target %s to close" %
+                           self.a.iscsi_target)
+            if now - self.iscsi_closed > 60:
+                raise Fail("the iSCSI initiator did not log in again within "
+                           "60 s of a force close")
+            return False
+        if self.iscsi_closed is not None and now - self.iscsi_closed < 15:
+            return False
+        if self.iscsi_closed is not None:
+            self.count("iscsi login again")
+        self.sc("session", "del", self.a.iscsi_target, sessions[0]["name"],
+                count="iscsi session force close")
+        self.iscsi_closed = now
+        return True
+
+    def wait_iscsi(self):
+        if self.iscsi_closed is None:
+            return
+        deadline = self.iscsi_closed + 60
+        while not self.iscsi_sessions():
+            if time.monotonic() > deadline:
+                raise Fail("the iSCSI initiator did not log in again within "
+                           "60 s of a force close")
+            time.sleep(0.5)
+        self.count("iscsi login again")
+
     def check(self):
         """What scstctl lists is the model."""
         devs = {d["name"] for d in json.loads(self.sc("-j", "device", "show"))}
@@ -312,7 +362,8 @@ class Churn:
         if groups != want:
             raise Fail("groups: listed %s, want %s" % (groups, want))
         sess = {(s["target"], s.get("initiator")): s.get("group", "")
-                for s in json.loads(self.sc("-j", "session", "show"))}
+                for s in json.loads(self.sc("-j", "session", "show"))
+                if s["target"] != self.a.iscsi_target}
         want = {(t, i): self.group_of(t, i) for t, v in self.targets.items()
                 for i in v["sessions"]}
         if sess != want:
@@ -331,7 +382,8 @@ class Churn:
     def run(self):
         ops = [(self.op_device, 3), (self.op_target, 1), (self.op_group, 1),
                (self.op_lun, 5), (self.op_replace, 3),
-               (self.op_stable_replace, 2), (self.op_session, 2)]
+               (self.op_stable_replace, 2), (self.op_session, 2),
+               (self.op_iscsi_close, 1)]
         fns = [f for f, w in ops for _ in range(w)]
         deadline = time.monotonic() + self.a.seconds
         # Start from a configuration with something in it.
@@ -364,6 +416,7 @@ class Churn:
         log("%d operations; the slowest took %.1f s (%s)" %
             (n, self.slowest[0], self.slowest[1]))
         self.wait_cleanups()
+        self.wait_iscsi()
         self.check()
         # Take the churn down, the stable target stays for the soak.
         for t in self.churn_targets():
@@ -394,6 +447,7 @@ def main():
     p.add_argument("--stable-paths", required=True)
     p.add_argument("--stable-devices", nargs="+", required=True)
     p.add_argument("--file", action="append", default=[])
+    p.add_argument("--iscsi-target")
     p.add_argument("--counts")
     p.add_argument("--stop-file")
     p.add_argument("--pause", type=float, default=0, help="milliseconds")
