@@ -21,6 +21,10 @@
 #   scst-file     scst_local + vdisk_fileio on a tmpfs file
 #   lio-iblock    LIO tcm_loop + iblock on null_blk
 #   scst-blk      scst_local + vdisk_blockio on null_blk
+#   lio-iblock-irq, scst-blk-irq  the same on a null_blk device that ends
+#                 each I/O from a timer interrupt (irqmode 2, no delay):
+#                 a backend completing in hard IRQ, as NVMe and virtio-blk
+#                 do; scst_local reports such completions from a workqueue
 #
 # iSCSI stacks: open-iscsi over loopback to this project's iscsi_scst
 # (port 3260) and to LIO's iscsi_target_mod (port 3261), both offered the
@@ -50,7 +54,7 @@ export PATH=$PATH:/usr/sbin:/sbin
 out=${SCST_VM_OUT:-/tmp}
 rounds=${SCST_BENCH_ROUNDS:-3}
 runtime=${SCST_BENCH_RUNTIME:-5}
-stacks=${SCST_BENCH_STACKS:-"null_blk scsi_debug lio-rd scst-null lio-file scst-file lio-iblock scst-blk scst-iscsi-null lio-iscsi-rd scst-iscsi-blk lio-iscsi-iblock"}
+stacks=${SCST_BENCH_STACKS:-"null_blk scsi_debug lio-rd scst-null lio-file scst-file lio-iblock scst-blk lio-iblock-irq scst-blk-irq scst-iscsi-null lio-iscsi-rd scst-iscsi-blk lio-iscsi-iblock"}
 patterns=${SCST_BENCH_PATTERNS:-"randread-qd1-j1 randread-qd32-j1 randwrite-qd1-j1 randwrite-qd32-j1 randread-qd1-j2 randread-qd32-j2"}
 iscsi_patterns=${SCST_BENCH_PATTERNS:-"randread-qd1-j1 randread-qd32-j1 randwrite-qd1-j1 randwrite-qd32-j1 read-qd8-j1-128k write-qd8-j1-128k"}
 scstctl=$PWD/scstctl/scstctl
@@ -88,6 +92,24 @@ setup_null_blk() {
 	modprobe null_blk nr_devices=4 gb=1 queue_mode=2 irqmode=0 \
 		submit_queues=2 hw_queue_depth=128
 	disk[null_blk]=/dev/nullb0
+}
+
+# nullb_irq NAME: a null_blk device made through configfs that completes
+# from an hrtimer (hard IRQ) at once; prints its path.
+nullb_irq() {
+	local c=/sys/kernel/config/nullb/$1 a
+	mountpoint -q /sys/kernel/config ||
+		mount -t configfs configfs /sys/kernel/config
+	mkdir "$c"
+	for a in queue_mode=2 irqmode=2 completion_nsec=0 size=1024 \
+		submit_queues=2 hw_queue_depth=128 power=1; do
+		echo "${a#*=}" >"$c/${a%%=*}"
+	done
+	if [ -b "/dev/$1" ]; then
+		echo "/dev/$1"
+	else
+		echo "/dev/nullb$(cat "$c/index")"
+	fi
 }
 
 setup_scsi_debug() {
@@ -143,13 +165,21 @@ setup_lio_file() {
 	lio_export lio-file "$bs"
 }
 
-setup_lio_iblock() {
-	local bs=/sys/kernel/config/target/core/iblock_0/blk
+lio_iblock() {	# STACK HBA DEVICE
+	local bs=/sys/kernel/config/target/core/$2/blk
 	lio_setup_core
 	mkdir -p "$bs"
-	echo "udev_path=/dev/nullb1" >"$bs/control"
+	echo "udev_path=$3" >"$bs/control"
 	echo 1 >"$bs/enable"
-	lio_export lio-iblock "$bs"
+	lio_export "$1" "$bs"
+}
+
+setup_lio_iblock() {
+	lio_iblock lio-iblock iblock_0 /dev/nullb1
+}
+
+setup_lio_iblock_irq() {
+	lio_iblock lio-iblock-irq iblock_2 "$(nullb_irq nb_irq_lio)"
 }
 
 scst_ready=0
@@ -170,7 +200,7 @@ scst_export() {
 	scst_setup_core
 	"$scstctl" device add "$name" "$@"
 	"$scstctl" lun add bench "$lun" "$name"
-	if [ "$lun" = 0 ]; then
+	if [ -z "${bench_host:-}" ]; then
 		before=$(scsi_hosts)
 		"$scstctl" session add bench iqn.2026-11.org.example:bench
 		bench_host=$(new_host "$before")
@@ -189,6 +219,10 @@ setup_scst_file() {
 
 setup_scst_blk() {
 	scst_export scst-blk 2 handler vdisk_blockio filename /dev/nullb2
+}
+
+setup_scst_blk_irq() {
+	scst_export scst-blk-irq 3 handler vdisk_blockio filename "$(nullb_irq nb_irq_scst)"
 }
 
 # ---- iSCSI stacks ------------------------------------------------------------
@@ -460,7 +494,7 @@ done
 
 # null_blk must exist before the stacks that sit on it.
 case " $stacks " in
-*" null_blk "*|*" lio-iblock "*|*" scst-blk "*|*" scst-iscsi-blk "*|*" lio-iscsi-iblock "*)
+*" null_blk "*|*" lio-iblock"*|*" scst-blk"*|*" scst-iscsi-blk "*|*" lio-iscsi-iblock "*)
 	setup_null_blk ;;
 esac
 for s in $local_stacks; do
