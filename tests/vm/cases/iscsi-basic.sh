@@ -4,10 +4,11 @@
 # iSCSI with open-iscsi over loopback: SendTargets discovery (IPv4 and
 # IPv6) lists the enabled target and not a disabled one; login makes its
 # LUNs appear as disks with the devices' identity; fio verifies data; a LUN
-# deleted and mapped again to another device is followed by its disk; the
-# session is listed through the family with the initiator's name and the
-# negotiated parameters; force close makes the initiator come back as a new
-# session; logout removes the disks; unload frees everything.
+# deleted and mapped again to another device, or taken away and given back
+# so by moves between groups, is followed by its disk; the session is
+# listed through the family with the initiator's name and the negotiated
+# parameters; force close makes the initiator come back as a new session;
+# logout removes the disks; unload frees everything.
 # vm-timeout: 600
 # vm-batch: iscsi
 set -eu
@@ -88,6 +89,25 @@ wait_until 30 learned "$d1" 512 $((1 << 30)) ||
 dd if="/dev/$d1" of=/dev/null bs=4096 count=16 iflag=direct 2>/dev/null ||
 	die "reading $d1 after LUN 1 came back fails"
 say "LUN 1 mapped again to other devices: $d1 followed"
+
+# The same through groups: the initiator moves to a group without LUN 1,
+# then to one whose LUN 1 is n2, then back to the default group (n1).
+# The session remembers n1 across the group without LUN 1.
+sc group add $T gx
+sc lun add $T group gx 0 f0
+sc group add $T gy
+sc lun add $T group gy 0 f0
+sc lun add $T group gy 1 n2
+sc initiator add $T gx "$INIT"
+sc initiator move $T gx "$INIT" gy
+wait_until 30 learned "$d1" 4096 $((2 << 30)) ||
+	die "$d1 did not learn n2 after the moves through a group without LUN 1: $(cat "/sys/block/$d1/queue/logical_block_size") bytes, $(blockdev --getsize64 "/dev/$d1")"
+sc initiator del $T gy "$INIT"
+wait_until 30 learned "$d1" 512 $((1 << 30)) ||
+	die "$d1 did not learn n1 back in the default group"
+sc group del $T gx
+sc group del $T gy
+say "LUN 1 given back by a group move with another device: $d1 followed"
 
 # Listed through the family: initiator name and negotiated parameters.
 "$SCSTCTL" session show $T | grep -q "initiator $INIT" ||
