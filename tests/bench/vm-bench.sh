@@ -273,17 +273,11 @@ iscsi_session() {	# iqn
 	return 1
 }
 
-iscsi_disk() {	# iqn -> /dev/sdX of LUN 0
-	local s h d
+# The disk of LUN 0 of TARGET, once the login made it.
+iscsi_wait_disk() {	# iqn -> /dev/sdX
+	local d
 	for _ in $(seq 300); do
-		if s=$(iscsi_session "$1"); then
-			h=$(readlink -f "$s")
-			h=${h%%/session*}
-			h=${h##*/host}
-			for d in /sys/bus/scsi/devices/"$h":0:0:0/block/*; do
-				[ -b "/dev/${d##*/}" ] && { echo "/dev/${d##*/}"; return 0; }
-			done
-		fi
+		d=$(iscsi_disk "$1" 0) && { echo "/dev/$d"; return 0; }
 		sleep 0.2
 	done
 	echo "bench: no disk for $1 after 60 s" >&2
@@ -297,7 +291,7 @@ iscsi_login() {
 	portal=$(iscsi_portal "$s")
 	iscsiadm -m discovery -t sendtargets -p "$portal" >/dev/null
 	iscsiadm -m node -T "$iqn" -p "$portal" --login >/dev/null
-	disk[$s]=$(iscsi_disk "$iqn")
+	disk[$s]=$(iscsi_wait_disk "$iqn")
 	if ! grep -q "^$s," "$out/iscsi-params.csv" 2>/dev/null; then
 		sid=$(iscsi_session "$iqn")
 		sid=${sid##*/session}

@@ -106,18 +106,8 @@ initiator_start $INI_I || die "cannot start the iSCSI initiator"
 iscsiadm -m discovery -t sendtargets -p 127.0.0.1 >/dev/null ||
 	die "iSCSI discovery failed"
 iscsiadm -m node -T $TI -p 127.0.0.1 --login >/dev/null || die "iSCSI login failed"
-iscsi_disk() {
-	local s d
-	for s in /sys/class/iscsi_session/session*/device/target*/*:0:0:0/block/*; do
-		[ -e "$s" ] || return 1
-		d=${s##*/}
-		[ -b "/dev/$d" ] && echo "$d"
-		return
-	done
-	return 1
-}
-wait_until 60 iscsi_disk || die "no disk for the iSCSI LUN after 60 s"
-di=$(iscsi_disk)
+wait_until 60 iscsi_disk $TI 0 || die "no disk for the iSCSI LUN after 60 s"
+di=$(iscsi_disk $TI 0)
 for d in $d0 $d1 $di; do
 	echo none >"/sys/block/$d/queue/scheduler" 2>/dev/null || true
 done

@@ -309,6 +309,11 @@ class Churn:
     def iscsi_sessions(self):
         return json.loads(self.sc("-j", "session", "show", self.a.iscsi_target))
 
+    def iscsi_overdue(self):
+        if time.monotonic() - self.iscsi_closed > 60:
+            raise Fail("the iSCSI initiator did not log in again within "
+                       "60 s of a force close")
+
     def op_iscsi_close(self):
         """Force-close the iSCSI session under its I/O: the initiator logs
         in again, and its commands are retried there."""
@@ -320,9 +325,7 @@ class Churn:
             if self.iscsi_closed is None:
                 raise Fail("no session of the iSCSI target %s to close" %
                            self.a.iscsi_target)
-            if now - self.iscsi_closed > 60:
-                raise Fail("the iSCSI initiator did not log in again within "
-                           "60 s of a force close")
+            self.iscsi_overdue()
             return False
         if self.iscsi_closed is not None and now - self.iscsi_closed < 15:
             return False
@@ -336,11 +339,8 @@ class Churn:
     def wait_iscsi(self):
         if self.iscsi_closed is None:
             return
-        deadline = self.iscsi_closed + 60
         while not self.iscsi_sessions():
-            if time.monotonic() > deadline:
-                raise Fail("the iSCSI initiator did not log in again within "
-                           "60 s of a force close")
+            self.iscsi_overdue()
             time.sleep(0.5)
         self.count("iscsi login again")
 

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# open-iscsi as the VM's iSCSI initiator, for iscsi-lib.sh, the soak and
-# the benchmark (sourced, not run: the suite skips *-lib.sh). There is no
+# open-iscsi as the VM's iSCSI initiator, and where its disks are, for
+# iscsi-lib.sh, the soak and the benchmark (sourced, not run: the suite
+# skips *-lib.sh). There is no
 # systemd in the VM: iscsid runs by hand, its configuration and node
 # records in the VM's writable /etc/iscsi and /var/lib/iscsi. Uses nothing
 # of the file that sources it.
@@ -50,4 +51,36 @@ initiator_stop() {
 	kill "$iscsid_pid" 2>/dev/null
 	wait "$iscsid_pid" 2>/dev/null
 	iscsid_pid=""
+}
+
+# iscsi_host TARGET: the SCSI host number of the session to TARGET.
+iscsi_host() {
+	local s p
+	for s in /sys/class/iscsi_session/session*; do
+		[ -r "$s/targetname" ] || continue
+		[ "$(cat "$s/targetname")" = "$1" ] || continue
+		p=$(readlink -f "$s")
+		p=${p%%/session*}
+		echo "${p##*/host}"
+		return 0
+	done
+	return 1
+}
+
+# scsi_lun LUN: the midlayer's number for a LUN.
+scsi_lun() {
+	if [ "$1" -lt 256 ]; then echo "$1"; else echo $((0x4000 | $1)); fi
+}
+
+# iscsi_disk TARGET LUN: the block device (sdX) of that LUN of the session.
+iscsi_disk() {
+	local h d
+	h=$(iscsi_host "$1") || return 1
+	for d in /sys/bus/scsi/devices/"$h":0:0:"$(scsi_lun "$2")"/block/*; do
+		[ -e "$d" ] || return 1
+		[ -b "/dev/${d##*/}" ] || return 1
+		echo "${d##*/}"
+		return 0
+	done
+	return 1
 }
